@@ -1,0 +1,83 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Npgsql;
+using Spotlight.Platform;
+
+namespace Spotlight.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="SpotlightDb"/> on SQLite (default) or PostgreSQL, from <c>Database:Provider</c>.</summary>
+    public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        builder.Services.AddSingleton(options);
+        var dataDirectory = DataDirectory.Resolve(builder.Configuration);
+
+        if (options.IsPostgres)
+        {
+            var connectionString = builder.Configuration.GetConnectionString("Default");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    "Database:Provider is 'postgres' but ConnectionStrings:Default is not set. " +
+                    "Set it, e.g. ConnectionStrings__Default='Host=db;Database=spotlight;Username=spotlight;Password=...'.");
+            }
+
+            var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+            builder.Services.AddSingleton(dataSource);
+            builder.Services.AddDbContextPool<SpotlightDb>(db => db
+                .UseNpgsql(dataSource)
+                .ConfigureWarnings(IgnoreMissingSnapshot));
+        }
+        else
+        {
+            var connectionString = builder.Configuration.GetConnectionString("Default");
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                connectionString = new SqliteConnectionStringBuilder
+                {
+                    DataSource = Path.Combine(dataDirectory.Path, "spotlight.db"),
+                    Pooling = true,
+                }.ToString();
+            }
+
+            var pragmas = new SqlitePragmas(options.SqliteBusyTimeoutMs);
+            builder.Services.AddDbContextPool<SpotlightDb>(db => db
+                .UseSqlite(connectionString)
+                .AddInterceptors(pragmas)
+                .ConfigureWarnings(IgnoreMissingSnapshot));
+        }
+
+        builder.Services.AddSingleton<DatabaseMigrator>();
+        return builder;
+    }
+
+    // The migrations are written by hand (no EF design tools here), so there is no model snapshot for EF to
+    // compare against; SchemaMatchesModelTests proves instead that the migrated schema equals the model.
+    private static void IgnoreMissingSnapshot(WarningsConfigurationBuilder warnings) =>
+        warnings.Ignore(RelationalEventId.PendingModelChangesWarning);
+
+    /// <summary>Every SQLite connection waits for a busy writer instead of failing, and enforces foreign keys.</summary>
+    private sealed class SqlitePragmas(int busyTimeoutMs) : DbConnectionInterceptor
+    {
+        private readonly string _sql = $"PRAGMA busy_timeout={busyTimeoutMs}; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Run(connection);
+
+        public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            Run(connection);
+            return Task.CompletedTask;
+        }
+
+        private void Run(DbConnection connection)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = _sql;
+            command.ExecuteNonQuery();
+        }
+    }
+}

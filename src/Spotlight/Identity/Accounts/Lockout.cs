@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Spotlight.Data;
+using Spotlight.Platform.Audit;
+
+namespace Spotlight.Identity.Accounts;
+
+/// <summary>
+/// Five wrong passwords (or codes) in a row lock an account for 15 minutes (settings <c>Identity:MaxFailedLogins</c>,
+/// <c>Identity:LockoutMinutes</c>). Counting is done in SQL so concurrent failures are all counted.
+/// </summary>
+public sealed class Lockout(SpotlightIdentityOptions options, TimeProvider time, AuditLog audit, IdentityMetrics metrics)
+{
+    public bool IsLockedOut(User user) => user.LockoutEnd is { } end && end > time.GetUtcNow();
+
+    public async Task RecordFailureAsync(SpotlightDb db, User user, string reason)
+    {
+        await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s.SetProperty(u => u.AccessFailedCount, u => u.AccessFailedCount + 1));
+        var failures = await db.Users.Where(u => u.Id == user.Id).Select(u => u.AccessFailedCount).SingleAsync();
+        audit.Add(db, "auth.login_failed", "user", user.Id.ToString(), new { reason }, actorId: user.Id);
+        if (failures >= options.MaxFailedLogins)
+        {
+            var until = time.GetUtcNow().AddMinutes(options.LockoutMinutes);
+            await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.LockoutEnd, until)
+                .SetProperty(u => u.AccessFailedCount, 0));
+            audit.Add(db, "auth.locked_out", "user", user.Id.ToString(), new { minutes = options.LockoutMinutes, failures }, actorId: user.Id);
+            metrics.Login("locked_out");
+        }
+
+        await db.SaveChangesAsync();
+    }
+
+    public Task ResetAsync(SpotlightDb db, User user) =>
+        user.AccessFailedCount == 0 && user.LockoutEnd is null
+            ? Task.CompletedTask
+            : db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(u => u.AccessFailedCount, 0)
+                .SetProperty(u => u.LockoutEnd, (DateTimeOffset?)null));
+}

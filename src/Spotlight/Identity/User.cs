@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Spotlight.Identity;
+
+/// <summary>An account. <see cref="IdentityUser{TKey}.UserName"/> is the handle (lowercase <c>[a-z0-9_]</c>, unique).</summary>
+public sealed class User : IdentityUser<Guid>
+{
+    public string Handle => UserName ?? "";
+
+    public string? DisplayName { get; set; }
+
+    public string? Bio { get; set; }
+
+    public string? AvatarUrl { get; set; }
+
+    /// <summary>Comma-separated: <c>user</c>, <c>creator</c>, <c>moderator</c>, <c>admin</c>.</summary>
+    public string Roles { get; set; } = Role.User;
+
+    public string Tier { get; set; } = Tiers.Free;
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? LastSeenAt { get; set; }
+
+    public DateTime? BannedAt { get; set; }
+
+    public string? BanReason { get; set; }
+
+    public int FollowerCount { get; set; }
+
+    public int FollowingCount { get; set; }
+
+    public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public bool IsInRole(string role) => RoleList.Contains(role, StringComparer.Ordinal);
+}
+
+public static class Role
+{
+    public const string User = "user";
+    public const string Creator = "creator";
+    public const string Moderator = "moderator";
+    public const string Admin = "admin";
+    public static readonly string[] All = [User, Creator, Moderator, Admin];
+}
+
+public static class Tiers
+{
+    public const string Free = "free";
+    public const string Premium = "premium";
+    public const string Creator = "creator";
+    public static readonly string[] All = [Free, Premium, Creator];
+}
+
+internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> builder)
+    {
+        builder.ToTable("users");
+        builder.Ignore(u => u.Handle);
+        builder.Ignore(u => u.RoleList);
+        builder.Property(u => u.DisplayName).HasMaxLength(50);
+        builder.Property(u => u.Bio).HasMaxLength(500);
+        builder.Property(u => u.AvatarUrl).HasMaxLength(2048);
+        builder.Property(u => u.Roles).HasMaxLength(100);
+        builder.Property(u => u.Tier).HasMaxLength(20);
+        builder.Property(u => u.BanReason).HasMaxLength(500);
+        // Identity leaves NormalizedEmail non-unique; a race between two registrations must not make two accounts.
+        builder.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
+        builder.HasIndex(u => u.CreatedAt);
+    }
+}
+
+internal sealed class IdentityTableNames :
+    IEntityTypeConfiguration<IdentityUserClaim<Guid>>,
+    IEntityTypeConfiguration<IdentityUserLogin<Guid>>,
+    IEntityTypeConfiguration<IdentityUserToken<Guid>>
+{
+    public void Configure(EntityTypeBuilder<IdentityUserClaim<Guid>> builder) => builder.ToTable("user_claims");
+
+    public void Configure(EntityTypeBuilder<IdentityUserLogin<Guid>> builder) => builder.ToTable("user_logins");
+
+    public void Configure(EntityTypeBuilder<IdentityUserToken<Guid>> builder) => builder.ToTable("user_tokens");
+}

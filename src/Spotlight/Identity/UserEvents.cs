@@ -1,0 +1,19 @@
+namespace Spotlight.Identity;
+
+/// <summary>Something that must react at once when an account changes (the realtime hub closes a banned user's connections).</summary>
+public interface IUserEventsListener
+{
+    Task UserBannedAsync(Guid userId);
+}
+
+/// <summary>Tells the listeners other modules registered; Identity does not know who they are.</summary>
+public sealed class UserEvents(IEnumerable<IUserEventsListener> listeners)
+{
+    public async Task BannedAsync(Guid userId)
+    {
+        foreach (var listener in listeners)
+        {
+            await listener.UserBannedAsync(userId);
+        }
+    }
+}

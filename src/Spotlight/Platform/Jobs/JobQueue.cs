@@ -1,0 +1,101 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Spotlight.Data;
+
+namespace Spotlight.Platform.Jobs;
+
+/// <summary>Enqueues and claims jobs with plain SQL that works on SQLite and PostgreSQL.</summary>
+public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDisposable
+{
+    public static readonly string NodeName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
+    private readonly SemaphoreSlim _wake = new(0, 1);
+
+    /// <summary>Tells this node's runner that a job was committed, so it need not wait for the next poll.</summary>
+    public void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Already signalled.
+            }
+        }
+    }
+
+    public void Dispose() => _wake.Dispose();
+
+    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
+
+    /// <summary>Adds a job in the caller's unit of work, so it commits with the change that caused it.</summary>
+    public Job Enqueue(SpotlightDb db, string type, string? payload = null, DateTime? runAt = null, string? dedupeKey = null)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var job = new Job { Id = Guid.CreateVersion7(), Type = type, Payload = payload, DedupeKey = dedupeKey, RunAt = runAt ?? now, CreatedAt = now };
+        db.Add(job);
+        return job;
+    }
+
+    /// <summary>Enqueues unless a job with the key exists; true when this call added it.</summary>
+    public async Task<bool> EnqueueOnceAsync(SpotlightDb db, string type, string dedupeKey, DateTime runAt, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var rows = await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO jobs ("Id", "Type", "DedupeKey", "State", "RunAt", "Attempts", "MaxAttempts", "CreatedAt")
+            VALUES ({Guid.CreateVersion7()}, {type}, {dedupeKey}, 0, {runAt}, 0, 8, {now})
+            ON CONFLICT ("DedupeKey") DO NOTHING
+            """, cancellationToken);
+        return rows == 1;
+    }
+
+    /// <summary>
+    /// Claims the next due job (or one whose lease ran out). On PostgreSQL <c>FOR UPDATE SKIP LOCKED</c> lets nodes
+    /// claim different jobs without waiting on each other; SQLite has one writer, so the update is atomic as it is.
+    /// </summary>
+    public async Task<JobRun?> ClaimAsync(SpotlightDb db, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var skipLocked = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        var sql = $"""
+            UPDATE jobs SET "State" = 1, "LockedBy" = @node, "LockedUntil" = @until, "Attempts" = "Attempts" + 1
+            WHERE "Id" = (
+                SELECT "Id" FROM jobs
+                WHERE ("State" = 0 AND "RunAt" <= @now) OR ("State" = 1 AND "LockedUntil" < @now)
+                ORDER BY "RunAt" LIMIT 1 {skipLocked})
+            RETURNING "Id", "Type", "Payload", "Attempts"
+            """;
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            Add(command, "@node", NodeName);
+            Add(command, "@until", now + lease);
+            Add(command, "@now", now);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            var id = reader.GetFieldValue<Guid>(0);
+            return new JobRun(id, reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3));
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}

@@ -1,0 +1,216 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Extensions.Options;
+using Spotlight.Data;
+using Spotlight.Platform.Audit;
+using Spotlight.Platform.Commands;
+using Spotlight.Platform.Errors;
+using Spotlight.Platform.Idempotency;
+using Spotlight.Platform.Jobs;
+using Spotlight.Platform.Observability;
+using Spotlight.Platform.RateLimiting;
+using Spotlight.Platform.Security;
+
+namespace Spotlight.Platform;
+
+/// <summary>The cross-cutting layer every feature stands on. Program.cs calls these three and nothing else of it.</summary>
+public static class PlatformServiceCollectionExtensions
+{
+    public const long DefaultBodyLimit = 1024 * 1024;
+
+    public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        var dataDirectory = DataDirectory.Resolve(configuration);
+        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(dataDirectory);
+        services.AddSingleton(PlatformSecrets.Load(configuration, builder.Environment, dataDirectory, database.IsPostgres));
+        services.TryAddSingletonTimeProvider();
+        services.AddHttpContextAccessor();
+
+        // Logs: JSON lines in Production, readable text elsewhere; scopes carry the request id.
+        builder.Logging.ClearProviders();
+        // One request id per line (ours, see RequestIdMiddleware): no trace/span ids, and no hosting scope with the
+        // server's own connection-based request id beside it.
+        builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.None);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        if (builder.Environment.IsProduction() || configuration["Logging:Format"] == "json")
+        {
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        // Errors: problem details everywhere, unknown JSON members refused, the framework's bad requests thrown to our handler.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
+        services.AddExceptionHandler<ApiExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
+        });
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = configuration.GetValue("Spotlight:MaxRequestBodyBytes", DefaultBodyLimit));
+
+        // Observability.
+        services.AddMetrics();
+        services.AddSingleton<PlatformMetrics>();
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton(configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions());
+        services.AddSpotlightHealthChecks();
+        services.AddOpenApi();
+
+        // Security: CORS only for listed origins, request timeouts, graceful drain on SIGTERM.
+        var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+        services.AddCors(o => o.AddDefaultPolicy(p =>
+        {
+            if (origins.Length > 0)
+            {
+                p.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()
+                    .WithExposedHeaders("X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotent-Replayed");
+            }
+        }));
+        services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(configuration.GetValue("Spotlight:RequestTimeoutSeconds", 30)) });
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(configuration.GetValue("Spotlight:ShutdownTimeoutSeconds", 30)));
+        if (builder.Environment.IsProduction())
+        {
+            services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        }
+
+        var keyRing = services.AddDataProtection().SetApplicationName("Spotlight");
+        if (database.IsPostgres)
+        {
+            services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+                new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
+        }
+        else
+        {
+            keyRing.PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.Combine("keys")));
+        }
+
+        // Rate limits, idempotency, audit, jobs.
+        var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddSingleton(rateLimits);
+        var store = rateLimits.Store ?? (database.IsPostgres ? "postgres" : "memory");
+        if (string.Equals(store, "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<IRateLimitStore, PostgresRateLimitStore>();
+        }
+        else
+        {
+            services.AddSingleton<IRateLimitStore, MemoryRateLimitStore>();
+        }
+
+        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<SecretProtector>();
+        services.AddSingleton<IFaultInjector, NoFaults>();
+        services.AddSingleton<ICliCommand, MigrateCommand>();
+        services.AddSingleton<ICliCommand, BackupCommand>();
+        services.AddScoped<IdempotencyContext>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton(configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions());
+        services.AddSingleton<JobQueue>();
+        services.AddHostedService<JobRunner>();
+        services.AddJob<PlatformCleanupJob>(every: TimeSpan.FromHours(1));
+        return builder;
+    }
+
+    /// <summary>Registers a job handler (its <see cref="IJobHandler.Type"/> names the jobs it runs), optionally on a schedule.</summary>
+    public static IServiceCollection AddJob<THandler>(this IServiceCollection services, TimeSpan? every = null) where THandler : class, IJobHandler
+    {
+        services.AddScoped<THandler>();
+        services.AddSingleton<IJobHandler>(sp => new ScopedJobHandler<THandler>(sp.GetRequiredService<IServiceScopeFactory>()));
+        if (every is { } interval)
+        {
+            services.AddSingleton(sp => new RecurringJob(sp.GetServices<IJobHandler>().OfType<ScopedJobHandler<THandler>>().First().Type, interval));
+        }
+
+        return services;
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+
+    /// <summary>The request pipeline, in order. See docs/architecture.md.</summary>
+    public static WebApplication UsePlatform(this WebApplication app)
+    {
+        app.UseMiddleware<RequestIdMiddleware>();
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        if (app.Environment.IsProduction())
+        {
+            app.UseHsts();
+        }
+
+        app.UseMiddleware<RequestBodyLimitMiddleware>(app.Configuration.GetValue("Spotlight:MaxRequestBodyBytes", DefaultBodyLimit));
+        app.UseRouting();
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseMiddleware<RateLimitMiddleware>();
+        app.UseAuthorization();
+        app.UseRequestTimeouts();
+        app.UseMiddleware<IdempotencyBufferingMiddleware>();
+        return app;
+    }
+
+    public static WebApplication MapPlatform(this WebApplication app)
+    {
+        app.MapHealth();
+        app.MapMetrics();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.UseSwaggerUI(o =>
+        {
+            o.RoutePrefix = "docs";
+            o.SwaggerEndpoint("/openapi/v1.json", "Spotlight API v1");
+            o.DocumentTitle = "Spotlight API";
+        });
+        return app;
+    }
+
+    /// <summary>Runs each job in a scope of its own; the handler's type name is read once from a first instance.</summary>
+    private sealed class ScopedJobHandler<THandler>(IServiceScopeFactory scopes) : IJobHandler where THandler : class, IJobHandler
+    {
+        private string? _type;
+
+        public string Type
+        {
+            get
+            {
+                if (_type is null)
+                {
+                    using var scope = scopes.CreateScope();
+                    _type = scope.ServiceProvider.GetRequiredService<THandler>().Type;
+                }
+
+                return _type;
+            }
+        }
+
+        public async Task RunAsync(JobRun run, CancellationToken cancellationToken)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<THandler>().RunAsync(run, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+namespace Spotlight.Platform.RateLimiting;
+
+/// <summary><c>RateLimiting:*</c>. Fixed windows; limits per user by tier, per IP for anonymous callers, plus named policies.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimiting";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary><c>memory</c> (one node) or <c>postgres</c> (several nodes share counters). Empty: follows the database provider.</summary>
+    public string? Store { get; set; }
+
+    /// <summary>Requests per minute by tier. Role <c>admin</c> is not limited.</summary>
+    public Dictionary<string, int> Tiers { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["free"] = 300,
+        ["premium"] = 1200,
+        ["creator"] = 3000,
+    };
+
+    /// <summary>Requests per minute for a caller without a token, per client IP.</summary>
+    public int Anonymous { get; set; } = 300;
+
+    /// <summary>Named policies endpoints attach with <c>RequireRateLimit("name")</c>.</summary>
+    public Dictionary<string, RateLimitPolicy> Policies { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["login"] = new() { Limit = 10, WindowSeconds = 60 },
+        ["login-email"] = new() { Limit = 10, WindowSeconds = 60 },
+        ["register"] = new() { Limit = 20, WindowSeconds = 3600 },
+        ["password-reset"] = new() { Limit = 5, WindowSeconds = 3600 },
+    };
+}
+
+public sealed class RateLimitPolicy
+{
+    public int Limit { get; set; }
+
+    public int WindowSeconds { get; set; } = 60;
+}
+
+/// <summary>Endpoint metadata naming a policy applied per client IP on top of the caller's own limit.</summary>
+public sealed record RateLimitPolicyMetadata(string Name);
+
+/// <summary>What one hit on a counter decided.</summary>
+public readonly record struct RateLimitDecision(bool Allowed, int Limit, int Remaining, int ResetSeconds);

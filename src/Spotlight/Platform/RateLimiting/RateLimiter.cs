@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Spotlight.Platform.Errors;
+using Spotlight.Platform.Observability;
+
+namespace Spotlight.Platform.RateLimiting;
+
+/// <summary>Decides whether a caller may go on; features use it directly for limits keyed by something in the body (login per email).</summary>
+public sealed class RateLimiter(IRateLimitStore store, RateLimitOptions options, TimeProvider time, PlatformMetrics metrics)
+{
+    public RateLimitOptions Options => options;
+
+    public async ValueTask<RateLimitDecision> HitAsync(string partition, int limit, int windowSeconds, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        var windowStart = now - (now % windowSeconds);
+        var count = await store.IncrementAsync(partition, windowStart, windowSeconds, cancellationToken);
+        var reset = (int)(windowStart + windowSeconds - now);
+        return new RateLimitDecision(count <= limit, limit, (int)Math.Max(0, limit - count), Math.Max(1, reset));
+    }
+
+    public ValueTask<RateLimitDecision> HitPolicyAsync(string policy, string partition, CancellationToken cancellationToken)
+    {
+        var settings = options.Policies.TryGetValue(policy, out var found) ? found : throw new InvalidOperationException($"Unknown rate-limit policy '{policy}'.");
+        return HitAsync($"p:{policy}:{partition}", settings.Limit, settings.WindowSeconds, cancellationToken);
+    }
+
+    public static void WriteHeaders(HttpContext context, RateLimitDecision decision)
+    {
+        var headers = context.Response.Headers;
+        headers["X-RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        headers["X-RateLimit-Reset"] = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Counts the rejection, sets the X-RateLimit headers and Retry-After, and returns the 429 to answer with.</summary>
+    public ProblemHttpResult Reject(HttpContext context, RateLimitDecision decision, string policy)
+    {
+        metrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", policy));
+        WriteHeaders(context, decision);
+        context.Response.Headers.RetryAfter = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
+        return ApiProblem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", $"Too many requests. Retry after {decision.ResetSeconds} seconds.");
+    }
+
+    /// <summary>The per-caller limit: by tier for a signed-in user, by client IP otherwise; <c>null</c> when the caller is not limited.</summary>
+    public (string Partition, int Limit)? CallerLimit(HttpContext context)
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true && user.FindFirstValue("sub") is { } subject)
+        {
+            if (user.HasClaim("role", "admin"))
+            {
+                return null;
+            }
+
+            var tier = user.FindFirstValue("tier") ?? "free";
+            var limit = options.Tiers.TryGetValue(tier, out var perTier) ? perTier : options.Tiers.GetValueOrDefault("free", options.Anonymous);
+            return ($"u:{subject}", limit);
+        }
+
+        return ($"ip:{ClientIp(context)}", options.Anonymous);
+    }
+
+    public static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+}
+
+/// <summary>Applies the caller's limit and any named policy to every <c>/api</c> request, with the three X-RateLimit headers.</summary>
+internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limiter)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!limiter.Options.Enabled || !context.Request.Path.StartsWithSegments("/api"))
+        {
+            await next(context);
+            return;
+        }
+
+        var aborted = context.RequestAborted;
+        RateLimitDecision? shown = null;
+        if (limiter.CallerLimit(context) is { } caller)
+        {
+            var decision = await limiter.HitAsync(caller.Partition, caller.Limit, 60, aborted);
+            if (!decision.Allowed)
+            {
+                await limiter.Reject(context, decision, "caller").ExecuteAsync(context);
+                return;
+            }
+
+            shown = decision;
+        }
+
+        if (context.GetEndpoint()?.Metadata.GetMetadata<RateLimitPolicyMetadata>() is { } policy)
+        {
+            var decision = await limiter.HitPolicyAsync(policy.Name, "ip:" + RateLimiter.ClientIp(context), aborted);
+            if (!decision.Allowed)
+            {
+                await limiter.Reject(context, decision, policy.Name).ExecuteAsync(context);
+                return;
+            }
+
+            shown = decision;
+        }
+
+        if (shown is { } headers)
+        {
+            RateLimiter.WriteHeaders(context, headers);
+        }
+
+        await next(context);
+    }
+}
+
+public static class RateLimitEndpointConventions
+{
+    /// <summary>Attaches a named policy from <c>RateLimiting:Policies</c>, counted per client IP.</summary>
+    public static TBuilder RequireRateLimit<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RateLimitPolicyMetadata(policy));
+}

@@ -1,0 +1,32 @@
+using Spotlight.Data;
+using Spotlight.Identity;
+using Spotlight.Platform;
+using Spotlight.Platform.Commands;
+using Spotlight.Social;
+
+// `Spotlight migrate`, `Spotlight backup --out F`, `Spotlight admin create ...` run a command instead of serving.
+var commandLine = CommandLine.Parse(args);
+var builder = WebApplication.CreateBuilder(commandLine.HostArgs);
+
+builder.AddPlatform();
+builder.AddData();
+builder.AddIdentity();
+builder.AddSocial();
+
+var app = builder.Build();
+if (commandLine.IsCommand)
+{
+    return await commandLine.RunAsync(app.Services);
+}
+
+app.UsePlatform();
+app.MapPlatform();
+app.MapIdentity();
+app.MapSocial();
+
+await app.MigrateOnStartupAsync();
+await app.RunAsync();
+return 0;
+
+/// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Spotlight.Identity;
+
+namespace Spotlight.Social;
+
+/// <summary>One user following another. Unique per pair; the counts on <see cref="User"/> move only when a row really comes or goes.</summary>
+public sealed class Follow
+{
+    public Guid Id { get; set; }
+
+    public Guid FollowerId { get; set; }
+
+    public Guid FolloweeId { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>One user blocking another: no follows, messages or gifts between the two, in either direction.</summary>
+public sealed class Block
+{
+    public Guid Id { get; set; }
+
+    public Guid BlockerId { get; set; }
+
+    public Guid BlockedId { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+internal sealed class SocialConfiguration : IEntityTypeConfiguration<Follow>, IEntityTypeConfiguration<Block>
+{
+    public void Configure(EntityTypeBuilder<Follow> builder)
+    {
+        builder.ToTable("follows");
+        builder.HasIndex(f => new { f.FollowerId, f.FolloweeId }).IsUnique();
+        builder.HasIndex(f => new { f.FolloweeId, f.Id });
+        builder.HasIndex(f => new { f.FollowerId, f.Id });
+        builder.HasOne<User>().WithMany().HasForeignKey(f => f.FollowerId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(f => f.FolloweeId).OnDelete(DeleteBehavior.Cascade);
+    }
+
+    public void Configure(EntityTypeBuilder<Block> builder)
+    {
+        builder.ToTable("blocks");
+        builder.HasIndex(b => new { b.BlockerId, b.BlockedId }).IsUnique();
+        builder.HasIndex(b => b.BlockedId);
+        builder.HasOne<User>().WithMany().HasForeignKey(b => b.BlockerId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasOne<User>().WithMany().HasForeignKey(b => b.BlockedId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>The one check every feature makes before two users interact (follow, message, gift, transfer).</summary>
+public interface IBlockList
+{
+    /// <summary>True when either user has blocked the other.</summary>
+    Task<bool> IsBlockedAsync(Guid a, Guid b, CancellationToken cancellationToken = default);
+}
+
+internal sealed class BlockList(Data.SpotlightDb db) : IBlockList
+{
+    public Task<bool> IsBlockedAsync(Guid a, Guid b, CancellationToken cancellationToken = default) =>
+        db.Set<Block>().AnyAsync(x => (x.BlockerId == a && x.BlockedId == b) || (x.BlockerId == b && x.BlockedId == a), cancellationToken);
+}
