@@ -28,9 +28,12 @@ public static class DataServiceCollectionExtensions
 
             var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
             builder.Services.AddSingleton(dataSource);
-            builder.Services.AddDbContextPool<SpotlightDb>(db => db
+            builder.Services.AddDbContextPool<SpotlightDb>((services, db) => db
                 .UseNpgsql(dataSource)
-                .ConfigureWarnings(IgnoreMissingSnapshot));
+                .AddInterceptors(services.GetServices<IInterceptor>())
+                // The snapshot is taken on SQLite (tools/new-migration), so on PostgreSQL EF sees provider annotations
+                // as "pending changes". SQLite keeps the check, and SchemaMatchesModelTests compares both real schemas.
+                .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
         }
         else
         {
@@ -45,20 +48,14 @@ public static class DataServiceCollectionExtensions
             }
 
             var pragmas = new SqlitePragmas(options.SqliteBusyTimeoutMs);
-            builder.Services.AddDbContextPool<SpotlightDb>(db => db
+            builder.Services.AddDbContextPool<SpotlightDb>((services, db) => db
                 .UseSqlite(connectionString)
-                .AddInterceptors(pragmas)
-                .ConfigureWarnings(IgnoreMissingSnapshot));
+                .AddInterceptors(services.GetServices<IInterceptor>().Append(pragmas)));
         }
 
         builder.Services.AddSingleton<DatabaseMigrator>();
         return builder;
     }
-
-    // The migrations are written by hand (no EF design tools here), so there is no model snapshot for EF to
-    // compare against; SchemaMatchesModelTests proves instead that the migrated schema equals the model.
-    private static void IgnoreMissingSnapshot(WarningsConfigurationBuilder warnings) =>
-        warnings.Ignore(RelationalEventId.PendingModelChangesWarning);
 
     /// <summary>Every SQLite connection waits for a busy writer instead of failing, and enforces foreign keys.</summary>
     private sealed class SqlitePragmas(int busyTimeoutMs) : DbConnectionInterceptor

@@ -7,6 +7,8 @@ using Spotlight.Data;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Commands;
 using Spotlight.Platform.Errors;
+using Spotlight.Platform.Events;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Spotlight.Platform.Idempotency;
 using Spotlight.Platform.Jobs;
 using Spotlight.Platform.Observability;
@@ -127,6 +129,18 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<JobQueue>();
         services.AddHostedService<JobRunner>();
         services.AddJob<PlatformCleanupJob>(every: TimeSpan.FromHours(1));
+
+        // Domain events through the transactional outbox.
+        services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
+        if (!services.Any(d => d.ServiceType == typeof(EventHandlerRegistry)))
+        {
+            services.AddSingleton(new EventHandlerRegistry());
+        }
+
+        services.AddSingleton<DomainEvents>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IInterceptor, OutboxSaveInterceptor>();
+        services.AddHostedService<OutboxRelay>();
         return builder;
     }
 

@@ -275,6 +275,48 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Platform.Events.OutboxMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<int>("Attempts");
+
+                    b.Property<DateTime?>("DeadAt");
+
+                    b.Property<Guid>("EventId");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
+                    b.Property<string>("Handler")
+                        .IsRequired()
+                        .HasMaxLength(200);
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000);
+
+                    b.Property<DateTime?>("LockedUntil");
+
+                    b.Property<DateTime>("NextAttemptAt");
+
+                    b.Property<DateTime>("OccurredAt");
+
+                    b.Property<string>("Payload")
+                        .IsRequired();
+
+                    b.Property<DateTime?>("ProcessedAt");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId");
+
+                    b.HasIndex("ProcessedAt", "DeadAt", "NextAttemptAt");
+
+                    b.ToTable("outbox_messages", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Platform.Idempotency.IdempotencyRecord", b =>
                 {
                     b.Property<Guid>("Id")

@@ -17,6 +17,7 @@ public sealed class PlatformMetrics
         RateLimitRejections = meter.CreateCounter<long>("spotlight_rate_limit_rejections_total", description: "Requests refused with 429, by policy.");
         IdempotentReplays = meter.CreateCounter<long>("spotlight_idempotent_replays_total", description: "Responses replayed for a repeated Idempotency-Key.");
         JobsCompleted = meter.CreateCounter<long>("spotlight_jobs_total", description: "Background jobs run, by type and outcome.");
+        EventsDelivered = meter.CreateCounter<long>("spotlight_outbox_deliveries_total", description: "Domain-event deliveries from the outbox, by event and outcome.");
     }
 
     public Counter<long> UnhandledErrors { get; }
@@ -26,4 +27,6 @@ public sealed class PlatformMetrics
     public Counter<long> IdempotentReplays { get; }
 
     public Counter<long> JobsCompleted { get; }
+
+    public Counter<long> EventsDelivered { get; }
 }
