@@ -18,6 +18,13 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILoggerF
         var requestId = IsAcceptable(context.Request.Headers[HeaderName]) ? context.Request.Headers[HeaderName].ToString() : NewId();
         context.TraceIdentifier = requestId;
         context.Response.Headers[HeaderName] = requestId;
+        // The exception handler clears the headers before it writes its problem: set the id again as the response starts.
+        context.Response.OnStarting(static state =>
+        {
+            var http = (HttpContext)state;
+            http.Response.Headers[HeaderName] = http.TraceIdentifier;
+            return Task.CompletedTask;
+        }, context);
         var started = Stopwatch.GetTimestamp();
         using (_log.BeginScope(new RequestScope(requestId)))
         {
