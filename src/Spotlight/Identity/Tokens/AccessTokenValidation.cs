@@ -18,7 +18,7 @@ namespace Spotlight.Identity.Tokens;
 /// </summary>
 internal static class AccessTokenValidation
 {
-    public static void Configure(JwtBearerOptions options, PlatformSecrets secrets, JwtOptions jwt)
+    public static void Configure(JwtBearerOptions options, PlatformSecrets secrets, JwtOptions jwt, TimeProvider time)
     {
         options.MapInboundClaims = false;
         options.IncludeErrorDetails = false;
@@ -35,6 +35,13 @@ internal static class AccessTokenValidation
             IssuerSigningKey = new SymmetricSecurityKey(secrets.JwtSigningKey),
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ClockSkew = TimeSpan.FromSeconds(jwt.ClockSkewSeconds),
+            // The lifetime is checked against the clock tokens are issued with (TokenService), not the machine's own.
+            LifetimeValidator = (notBefore, expires, _, parameters) =>
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                return expires is { } end && now <= end.ToUniversalTime() + parameters.ClockSkew
+                    && (notBefore is not { } start || now >= start.ToUniversalTime() - parameters.ClockSkew);
+            },
             NameClaimType = "sub",
             RoleClaimType = "role",
         };
