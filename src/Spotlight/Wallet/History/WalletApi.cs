@@ -39,8 +39,8 @@ internal static class WalletApi
         var me = caller.UserId();
         var accounts = new[] { LedgerAccountRef.Wallet(me).Id, LedgerAccountRef.Earnings(me).Id };
         // Only a transaction with an entry on one of the caller's own accounts is theirs to see.
-        var line = await Lines(db, db.Set<LedgerEntry>().Where(e => e.TransactionId == id && accounts.Contains(e.AccountId)))
-            .OrderBy(l => l.Type).FirstOrDefaultAsync();
+        var line = await Lines(db, db.Set<LedgerEntry>().Where(e => e.TransactionId == id && accounts.Contains(e.AccountId)).OrderBy(e => e.AccountId).Take(1))
+            .FirstOrDefaultAsync();
         return line is null ? ApiProblem.NotFound("You have no transaction with this id.") : TypedResults.Ok(line);
     }
 
