@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Gift benchmark: builds Release, starts Spotlight on a throwaway PostgreSQL (tools/pg-throwaway) or on SQLite, seeds
+# senders and creators through the API, drives gifts with wrk at 64 connections (many creators, then one hot creator),
+# checks after each run that the ledger reconciles, then times the reconciliation of 1,000,000+ ledger entries.
+# Usage: bench/gifts/run.sh [postgres|sqlite]     (DURATION=30s SENDERS=1000 CREATORS=100 CONNECTIONS=64)
+# Exits non-zero when a run is unbalanced, when gifts failed with anything but 201, or when a step fails.
+set -euo pipefail
+provider=${1:-postgres}
+duration=${DURATION:-30s}
+senders=${SENDERS:-1000}
+creators=${CREATORS:-100}
+connections=${CONNECTIONS:-64}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d /tmp/spotlight-bench-XXXXXX)
+chmod 711 "$work" # the throwaway PostgreSQL runs as the postgres user and must reach its directory
+results="$work/results.txt"
+cd "$root"
+command -v wrk >/dev/null || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+echo "== building Release"
+dotnet publish src/Spotlight -c Release -o "$work/app" >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log"; exit 1; }
+
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
+  [ "$provider" = postgres ] && tools/pg-throwaway stop "$work/pg" || true
+}
+trap cleanup EXIT
+
+export ASPNETCORE_ENVIRONMENT=Production
+export Spotlight__DataDirectory="$work/data"
+export Jwt__SigningKey=$(openssl rand -base64 32) Secrets__EncryptionKey=$(openssl rand -base64 32)
+export Payments__Sandbox__WebhookSecret="whsec_bench_$(openssl rand -hex 16)"
+export Identity__PasswordHashIterations=1000
+export RateLimiting__Tiers__free=10000000 RateLimiting__Tiers__creator=10000000 RateLimiting__Anonymous=10000000
+export RateLimiting__Policies__register__Limit=10000000 RateLimiting__Policies__login__Limit=10000000
+# A setting whose name has a hyphen cannot be exported by bash; env passes it.
+# Run from the published folder: it is the content root, where appsettings.json (gift catalog, packages) lives.
+spotlight() { (cd "$work/app" && exec env 'RateLimiting__Policies__login-email__Limit=10000000' dotnet Spotlight.dll "$@"); }
+export Logging__LogLevel__Default=Warning
+if [ "$provider" = postgres ]; then
+  eval "$(tools/pg-throwaway start "$work/pg")"
+  export Database__Provider=postgres
+  export ConnectionStrings__Default="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=200"
+  psql_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)/psql
+else
+  export Database__Provider=sqlite
+fi
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+base="http://127.0.0.1:$port"
+admin_email="bench-admin@example.com"
+admin_password="Bench-$(openssl rand -hex 12)"
+echo "$admin_password" | spotlight admin create --email "$admin_email" --handle bench_admin --password-stdin >/dev/null
+# exec all the way down, so that $! is the server itself and the trap can stop it.
+(cd "$work/app" && exec env 'RateLimiting__Policies__login-email__Limit=10000000' dotnet Spotlight.dll --urls "$base" >"$work/server.log" 2>&1) &
+server_pid=$!
+for _ in $(seq 1 60); do curl -fs "$base/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+curl -fs "$base/health/ready" >/dev/null || { tail -n 30 "$work/server.log"; exit 1; }
+
+admin_token() { curl -fs "$base/api/v1/auth/login" -H 'Content-Type: application/json' -d "{\"email\":\"$admin_email\",\"password\":\"$admin_password\"}" | jq -r .accessToken; }
+reconcile() {
+  curl -fsS --max-time 120 "$base/api/v1/admin/ledger/reconciliation" -H "Authorization: Bearer $(admin_token)" \
+    || { echo "reconciliation call failed; server log:" >&2; tail -n 20 "$work/server.log" >&2; return 1; }
+}
+
+scenario() { # name creators
+  local name=$1 count=$2 dir="$work/$1"
+  mkdir -p "$dir"
+  echo "== seeding $senders senders and $count creator(s) for '$name'"
+  python3 bench/gifts/seed.py "$base" "$admin_email" "$admin_password" "$senders" "$count" 100000000 "$dir"
+  local before; before=$(reconcile | jq .transactions)
+  echo "== $name: wrk -t2 -c$connections -d$duration"
+  BENCH_DIR="$dir" wrk -t2 -c"$connections" -d"$duration" --latency --timeout 10s -s bench/gifts/gifts.lua "$base" | tee "$dir/wrk.txt"
+  local report; report=$(reconcile)
+  local balanced gifts created other
+  balanced=$(echo "$report" | jq .balanced)
+  gifts=$(( $(echo "$report" | jq .transactions) - before ))
+  created=$(grep -E '^status 201:' "$dir/wrk.txt" | awk '{print $3}'); created=${created:-0}
+  other=$(grep -E '^status ' "$dir/wrk.txt" | grep -v '^status 201:' | awk '{s+=$3} END {print s+0}')
+  echo "$provider $name: $(grep -E '^rps' "$dir/wrk.txt" | awk '{print $2}') gifts/s, p50 $(grep p50_ms "$dir/wrk.txt" | awk '{print $2}') ms, p99 $(grep p99_ms "$dir/wrk.txt" | awk '{print $2}') ms, 201: $created, other: $other, ledger transactions added: $gifts, balanced: $balanced" | tee -a "$results"
+  [ "$balanced" = true ] || { echo "UNBALANCED: $report"; exit 1; }
+  [ "$other" -eq 0 ] || { echo "some gifts failed"; exit 1; }
+  [ "$gifts" -eq "$created" ] || { echo "ledger has $gifts new transactions for $created gifts"; exit 1; }
+}
+
+scenario many-creators "$creators"
+scenario hot-creator 1
+
+echo "== adding synthetic entries to pass 1,000,000 and timing the reconciliation"
+if [ "$provider" = postgres ]; then
+  "$psql_bin" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 <<'SQL'
+WITH accounts AS (
+  SELECT (SELECT "Id" FROM ledger_accounts WHERE "Key" = 'revenue') AS credit, (SELECT "Id" FROM ledger_accounts WHERE "Key" = 'adjustments') AS debit),
+t AS (INSERT INTO ledger_transactions ("Id", "Type", "Amount", "CreatedAt")
+      SELECT gen_random_uuid(), 'synthetic', 1, now() FROM generate_series(1, 500000) RETURNING "Id")
+INSERT INTO ledger_entries ("TransactionId", "AccountId", "Amount", "Type", "CreatedAt")
+SELECT t."Id", x.account, x.amount, 'synthetic', now()
+FROM t CROSS JOIN accounts CROSS JOIN LATERAL (VALUES (accounts.credit, 1::bigint), (accounts.debit, -1::bigint)) AS x(account, amount);
+ANALYZE;
+SQL
+else
+  python3 - "$work/data/spotlight.db" <<'PY'
+import sqlite3, sys, uuid
+db = sqlite3.connect(sys.argv[1])
+credit = db.execute("SELECT Id FROM ledger_accounts WHERE Key = 'revenue'").fetchone()[0]
+debit = db.execute("SELECT Id FROM ledger_accounts WHERE Key = 'adjustments'").fetchone()[0]
+now = "2026-01-01 00:00:00"
+for _ in range(10):
+    ids = [str(uuid.uuid4()).upper() for _ in range(50000)]
+    db.executemany('INSERT INTO ledger_transactions (Id, Type, Amount, CreatedAt) VALUES (?, ?, 1, ?)', [(i, "synthetic", now) for i in ids])
+    db.executemany('INSERT INTO ledger_entries (TransactionId, AccountId, Amount, Type, CreatedAt) VALUES (?, ?, ?, ?, ?)',
+                   [(i, a, amount, "synthetic", now) for i in ids for a, amount in ((credit, 1), (debit, -1))])
+    db.commit()
+PY
+fi
+reconcile >/dev/null
+start=$(date +%s%N)
+report=$(reconcile)
+elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+echo "$provider reconciliation of $(echo "$report" | jq .entries) entries: ${elapsed} ms over HTTP (server-side $(echo "$report" | jq .durationMs) ms), balanced: $(echo "$report" | jq .balanced)" | tee -a "$results"
+[ "$(echo "$report" | jq .balanced)" = true ] || { echo "UNBALANCED after synthetic entries"; exit 1; }
+echo "== results ($results)"
+cat "$results"
