@@ -11,7 +11,7 @@ senders=${SENDERS:-1000}
 creators=${CREATORS:-100}
 connections=${CONNECTIONS:-64}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d /tmp/spotlight-bench-XXXXXX)
+work=$(mktemp -d /tmp/spotlight-wallet-bench-XXXXXX)
 chmod 711 "$work" # the throwaway PostgreSQL runs as the postgres user and must reach its directory
 results="$work/results.txt"
 cd "$root"
@@ -23,7 +23,7 @@ dotnet publish src/Spotlight -c Release -o "$work/app" >"$work/build.log" 2>&1 |
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  [ "$provider" = postgres ] && tools/pg-throwaway stop "$work/pg" || true
+  if [ "$provider" = postgres ]; then tools/pg-throwaway stop "$work/pg"; rm -rf "$work/pg/data"; fi
 }
 trap cleanup EXIT
 

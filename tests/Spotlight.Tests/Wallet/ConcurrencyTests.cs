@@ -35,6 +35,35 @@ public sealed class ConcurrencyTests(WalletApp app) : IClassFixture<WalletApp>
     }
 
     [Fact]
+    public async Task Concurrent_first_gifts_to_brand_new_creators_all_land()
+    {
+        var senders = new List<TestUser>();
+        for (var i = 0; i < 8; i++)
+        {
+            var sender = await app.CreateUserAsync();
+            await app.FundAsync(sender.Id, 1000);
+            senders.Add(sender);
+        }
+
+        var creators = new List<TestUser>();
+        for (var i = 0; i < 5; i++)
+        {
+            creators.Add(await app.CreatorAsync());
+        }
+
+        // Every creator's earnings account is created by whichever of these credits comes first.
+        var responses = await Task.WhenAll(creators.SelectMany(c => senders.Select(s =>
+            s.Client.PostMoneyAsync("/api/v1/gifts", new { recipientId = c.Id, giftId = "rocket", quantity = 1 }))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        foreach (var creator in creators)
+        {
+            Assert.Equal(8 * 85, await app.EarningsAsync(creator));
+        }
+
+        await app.AssertBalancedAsync();
+    }
+
+    [Fact]
     public async Task A_storm_of_two_thousand_random_transfers_among_fifty_users_conserves_every_coin_without_deadlocks()
     {
         const int users = 50, transfers = 2000, funding = 1000;

@@ -498,9 +498,6 @@ namespace Spotlight.Data.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Key")
-                        .IsUnique();
-
                     b.HasIndex("OwnerId", "Kind");
 
                     b.ToTable("ledger_accounts", (string)null);

@@ -169,7 +169,8 @@ internal sealed class LedgerConfiguration :
         builder.Property(a => a.Id).ValueGeneratedNever();
         builder.Property(a => a.Kind).HasMaxLength(30);
         builder.Property(a => a.Key).HasMaxLength(100);
-        builder.HasIndex(a => a.Key).IsUnique();
+        // No unique index on Key: the id is derived from it, so the primary key already makes it unique, and a second
+        // unique index would let two first credits racing on a new account fail on the index ON CONFLICT does not name.
         builder.HasIndex(a => new { a.OwnerId, a.Kind });
     }
 

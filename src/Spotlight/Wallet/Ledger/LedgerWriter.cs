@@ -119,8 +119,9 @@ public sealed class LedgerWriter(PlatformAccounts platformAccounts, TimeProvider
 }
 
 /// <summary>Creates the platform's accounts once per process, outside any caller's transaction (a rollback must not undo them).</summary>
-public sealed class PlatformAccounts(IServiceScopeFactory scopes, IEnumerable<Topups.IPaymentProvider> providers, TimeProvider time)
+public sealed class PlatformAccounts(IServiceScopeFactory scopes, IEnumerable<Topups.IPaymentProvider> providers, TimeProvider time) : IDisposable
 {
+    private readonly SemaphoreSlim _once = new(1, 1);
     private volatile bool _ensured;
 
     public IReadOnlyList<LedgerAccountRef> All =>
@@ -129,6 +130,8 @@ public sealed class PlatformAccounts(IServiceScopeFactory scopes, IEnumerable<To
         LedgerAccountRef.Adjustments, .. providers.Select(p => LedgerAccountRef.TopupClearing(p.Name)),
     ];
 
+    public void Dispose() => _once.Dispose();
+
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
         if (_ensured)
@@ -136,18 +139,32 @@ public sealed class PlatformAccounts(IServiceScopeFactory scopes, IEnumerable<To
             return;
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SpotlightDb>();
-        var now = time.GetUtcNow().UtcDateTime;
-        foreach (var account in All)
+        await _once.WaitAsync(cancellationToken);
+        try
         {
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO ledger_accounts ("Id", "Kind", "OwnerId", "Key", "Balance", "CreatedAt")
-                VALUES ({account.Id}, {account.Kind}, NULL, {account.Key}, 0, {now})
-                ON CONFLICT ("Id") DO NOTHING
-                """, cancellationToken);
-        }
+            if (_ensured)
+            {
+                return;
+            }
 
-        _ensured = true;
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SpotlightDb>();
+            var now = time.GetUtcNow().UtcDateTime;
+            foreach (var account in All)
+            {
+                // Other nodes may be doing the same at this moment: a conflict means the account exists.
+                await db.Database.ExecuteSqlAsync($"""
+                    INSERT INTO ledger_accounts ("Id", "Kind", "OwnerId", "Key", "Balance", "CreatedAt")
+                    VALUES ({account.Id}, {account.Kind}, NULL, {account.Key}, 0, {now})
+                    ON CONFLICT ("Id") DO NOTHING
+                    """, cancellationToken);
+            }
+
+            _ensured = true;
+        }
+        finally
+        {
+            _once.Release();
+        }
     }
 }

@@ -194,12 +194,6 @@ namespace Spotlight.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_ledger_accounts_Key",
-                table: "ledger_accounts",
-                column: "Key",
-                unique: true);
-
-            migrationBuilder.CreateIndex(
                 name: "IX_ledger_accounts_OwnerId_Kind",
                 table: "ledger_accounts",
                 columns: new[] { "OwnerId", "Kind" });

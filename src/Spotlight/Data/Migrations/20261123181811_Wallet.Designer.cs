@@ -11,7 +11,7 @@ using Spotlight.Data;
 namespace Spotlight.Data.Migrations
 {
     [DbContext(typeof(SpotlightDb))]
-    [Migration("20261123174610_Wallet")]
+    [Migration("20261123181811_Wallet")]
     partial class Wallet
     {
         /// <inheritdoc />
@@ -500,9 +500,6 @@ namespace Spotlight.Data.Migrations
                     b.Property<Guid?>("OwnerId");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("Key")
-                        .IsUnique();
 
                     b.HasIndex("OwnerId", "Kind");
 
