@@ -66,12 +66,25 @@ public sealed class LedgerReconciler(DatabaseOptions database, IEnumerable<IPaym
         await using var snapshot = await BeginSnapshotAsync(db, cancellationToken);
         var mismatches = new List<LedgerMismatch>();
 
-        var totals = (await db.Database.SqlQuery<TotalsRow>($"""
-            SELECT COUNT(*) AS "Entries",
-                   COALESCE(SUM(CASE WHEN "Amount" < 0 THEN -"Amount" ELSE 0 END), 0) AS "Debits",
-                   COALESCE(SUM(CASE WHEN "Amount" > 0 THEN "Amount" ELSE 0 END), 0) AS "Credits"
-            FROM ledger_entries
-            """).ToListAsync(cancellationToken))[0];
+        // One pass over the entries, per account; the totals are sums of those sums. The per-account rows come back only
+        // for platform accounts and for user accounts that are wrong, so the answer stays small with millions of users.
+        var rows = await db.Database.SqlQuery<AccountRow>($"""
+            WITH sums AS MATERIALIZED (
+                SELECT "AccountId",
+                       SUM("Amount") AS "Sum",
+                       SUM(CASE WHEN "Amount" < 0 THEN -"Amount" ELSE 0 END) AS "Debits",
+                       SUM(CASE WHEN "Amount" > 0 THEN "Amount" ELSE 0 END) AS "Credits",
+                       COUNT(*) AS "Entries"
+                FROM ledger_entries GROUP BY "AccountId")
+            SELECT a."Key" AS "Key", CASE WHEN a."OwnerId" IS NULL THEN 0 ELSE 1 END AS "IsUser", a."Balance" AS "Balance",
+                   COALESCE(s."Sum", 0) AS "Sum", 0 AS "Debits", 0 AS "Credits", 0 AS "Entries"
+            FROM ledger_accounts a LEFT JOIN sums s ON s."AccountId" = a."Id"
+            WHERE a."OwnerId" IS NULL OR a."Balance" <> COALESCE(s."Sum", 0) OR a."Balance" < 0
+            UNION ALL
+            SELECT '', -1, 0, COALESCE(SUM("Sum"), 0), COALESCE(SUM("Debits"), 0), COALESCE(SUM("Credits"), 0), COALESCE(SUM("Entries"), 0)
+            FROM sums
+            """).ToListAsync(cancellationToken);
+        var totals = rows.Single(r => r.IsUser == -1);
         var transactions = await db.Set<LedgerTransaction>().LongCountAsync(cancellationToken);
         var accounts = await db.Set<LedgerAccount>().LongCountAsync(cancellationToken);
         if (totals.Debits != totals.Credits)
@@ -87,14 +100,7 @@ public sealed class LedgerReconciler(DatabaseOptions database, IEnumerable<IPaym
             """).ToListAsync(cancellationToken);
         mismatches.AddRange(unbalanced.Select(u => new LedgerMismatch("unbalanced_transaction", u.Id.ToString(), 0, u.Sum, $"Its {u.Count} entries sum to {u.Sum}.")));
 
-        var userAccounts = await db.Database.SqlQuery<AccountRow>($"""
-            SELECT a."Key" AS "Key", a."Balance" AS "Balance", COALESCE(s."Sum", 0) AS "Sum"
-            FROM ledger_accounts a
-            LEFT JOIN (SELECT "AccountId", SUM("Amount") AS "Sum" FROM ledger_entries GROUP BY "AccountId") s ON s."AccountId" = a."Id"
-            WHERE a."OwnerId" IS NOT NULL AND (a."Balance" <> COALESCE(s."Sum", 0) OR a."Balance" < 0)
-            LIMIT {MaxListed}
-            """).ToListAsync(cancellationToken);
-        foreach (var account in userAccounts)
+        foreach (var account in rows.Where(r => r.IsUser == 1).Take(MaxListed))
         {
             if (account.Balance != account.Sum)
             {
@@ -107,12 +113,7 @@ public sealed class LedgerReconciler(DatabaseOptions database, IEnumerable<IPaym
             }
         }
 
-        var platform = (await db.Database.SqlQuery<AccountRow>($"""
-            SELECT a."Key" AS "Key", a."Balance" AS "Balance", COALESCE(SUM(e."Amount"), 0) AS "Sum"
-            FROM ledger_accounts a LEFT JOIN ledger_entries e ON e."AccountId" = a."Id"
-            WHERE a."OwnerId" IS NULL
-            GROUP BY a."Key", a."Balance"
-            """).ToListAsync(cancellationToken)).ToDictionary(a => a.Key, a => a.Sum, StringComparer.Ordinal);
+        var platform = rows.Where(r => r.IsUser == 0).ToDictionary(a => a.Key, a => a.Sum, StringComparer.Ordinal);
         long Sum(LedgerAccountRef account) => platform.GetValueOrDefault(account.Key);
 
         foreach (var provider in providers)
@@ -162,9 +163,7 @@ public sealed class LedgerReconciler(DatabaseOptions database, IEnumerable<IPaym
         }
     }
 
-    private sealed record TotalsRow(long Entries, long Debits, long Credits);
-
     private sealed record SumRow(Guid Id, long Sum, long Count);
 
-    private sealed record AccountRow(string Key, long Balance, long Sum);
+    private sealed record AccountRow(string Key, int IsUser, long Balance, long Sum, long Debits, long Credits, long Entries);
 }
