@@ -74,13 +74,13 @@ scenario() { # name creators
   python3 bench/gifts/seed.py "$base" "$admin_email" "$admin_password" "$senders" "$count" 100000000 "$dir"
   echo "== $name: warm-up (5 s, not counted)"
   BENCH_DIR="$dir" wrk -t2 -c"$connections" -d5s --timeout 10s -s bench/gifts/gifts.lua "$base" >/dev/null
-  sleep 1
+  sleep 10 # the warm-up's requests still in flight when it stopped must land before the count is taken
   local before; before=$(reconcile | jq .transactions)
   local cpu_before; cpu_before=$(cpu_ticks)
   echo "== $name: wrk -t2 -c$connections -d$duration (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
   BENCH_DIR="$dir" wrk -t2 -c"$connections" -d"$duration" --latency --timeout 10s -s bench/gifts/gifts.lua "$base" | tee "$dir/wrk.txt"
   local cpu_ms=$(( ($(cpu_ticks) - cpu_before) * 1000 / $(getconf CLK_TCK) ))
-  sleep 1 # requests still in flight when wrk stopped finish on the server
+  sleep 10 # requests still in flight when wrk stopped finish on the server
   local report; report=$(reconcile)
   local balanced gifts created other
   balanced=$(echo "$report" | jq .balanced)

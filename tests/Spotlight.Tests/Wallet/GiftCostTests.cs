@@ -30,7 +30,8 @@ public sealed class GiftCostTests(GiftCostTests.CountingApp app, ITestOutputHelp
             output.WriteLine("  " + command.ReplaceLineEndings(" ")[..Math.Min(140, command.Length)]);
         }
 
-        Assert.InRange(commands.Length, 1, 9);
+        // PostgreSQL gets the inserts of SaveChanges as one batch (one round trip); SQLite, in process, runs them one by one.
+        Assert.InRange(commands.Length, 1, TestDatabase.IsPostgres ? 9 : 14);
     }
 
     public sealed class CountingApp : WalletApp

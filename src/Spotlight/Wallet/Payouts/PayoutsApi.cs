@@ -92,9 +92,23 @@ internal static class PayoutsApi
     {
         var admin = caller.UserId();
         var now = time.GetUtcNow().UtcDateTime;
-        var approved = await db.Set<Payout>().Where(p => p.Id == id && p.Status == PayoutStatus.Requested)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PayoutStatus.Approved).SetProperty(p => p.DecidedAt, now)
-                .SetProperty(p => p.DecidedBy, admin).SetProperty(p => p.Provider, provider.Name), CancellationToken.None);
+        int approved;
+        await using (var approval = await db.Database.BeginTransactionAsync(CancellationToken.None))
+        {
+            // The approval and its audit entry commit together, before the provider is asked to pay.
+            approved = await db.Set<Payout>().Where(p => p.Id == id && p.Status == PayoutStatus.Requested)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PayoutStatus.Approved).SetProperty(p => p.DecidedAt, now)
+                    .SetProperty(p => p.DecidedBy, admin).SetProperty(p => p.Provider, provider.Name), CancellationToken.None);
+            if (approved == 1)
+            {
+                var amount = await db.Set<Payout>().Where(p => p.Id == id).Select(p => p.Amount).SingleAsync(CancellationToken.None);
+                audit.Add(db, "wallet.payout_approved", "payout", id.ToString(), new { amount, provider = provider.Name });
+                await db.SaveChangesAsync(CancellationToken.None);
+            }
+
+            await approval.CommitAsync(CancellationToken.None);
+        }
+
         var payout = await db.Set<Payout>().AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, CancellationToken.None);
         if (payout is null)
         {
@@ -104,11 +118,6 @@ internal static class PayoutsApi
         if (payout.Status != PayoutStatus.Approved)
         {
             return ApiProblem.Conflict("payout_not_pending", $"This payout is {payout.Status}; only a requested payout can be approved.");
-        }
-
-        if (approved == 1)
-        {
-            await audit.WriteAsync(db, "wallet.payout_approved", "payout", id.ToString(), new { payout.Amount, provider = provider.Name });
         }
 
         string reference;

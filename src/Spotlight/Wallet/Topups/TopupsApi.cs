@@ -121,7 +121,7 @@ internal static class TopupsApi
         await transaction.CommitAsync();
         if (outcome == "credited")
         {
-            metrics.CoinsToppedUp.Add(evt.Amount ?? 0);
+            metrics.CoinsToppedUp.Add(await db.Set<Topup>().Where(t => t.Id == evt.TopupId).Select(t => t.Coins).FirstAsync());
         }
 
         return outcome;
