@@ -28,6 +28,14 @@ public static class WalletModule
         services.AddSingleton<LedgerReconciler>();
         services.AddSingleton<SandboxWebhookSecret>();
         services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
+        var stripe = builder.Configuration.GetSection(StripeOptions.Section).Get<StripeOptions>() ?? new StripeOptions();
+        if (stripe.IsConfigured)
+        {
+            services.AddSingleton(stripe);
+            services.AddHttpClient(StripePaymentProvider.ProviderName, c => c.Timeout = TimeSpan.FromSeconds(20));
+            services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
+        }
+
         services.AddSingleton<IPayoutProvider, SandboxPayoutProvider>();
         services.AddScoped<IWalletReadModel, WalletReadModel>();
         services.AddJob<SubscriptionRenewalJob>(every: TimeSpan.FromSeconds(options.RenewalIntervalSeconds));

@@ -21,10 +21,15 @@ public interface IPaymentProvider
     WebhookVerification Verify(IHeaderDictionary headers, byte[] body, DateTimeOffset now);
 }
 
-/// <summary>A provider's event, in the terms Spotlight needs.</summary>
+/// <summary>A provider's event, in the terms Spotlight needs: the coins it claims, or the fiat price it was paid (minor units).</summary>
 public sealed record PaymentWebhookEvent(string Id, string Type, Guid? TopupId, long? Amount)
 {
     public const string TopupSucceeded = "topup.succeeded";
+
+    /// <summary>What the payer paid, in the currency's minor units, when the provider says (Stripe's <c>amount_total</c>).</summary>
+    public long? Price { get; init; }
+
+    public string? Currency { get; init; }
 }
 
 public abstract record WebhookVerification

@@ -141,10 +141,12 @@ internal static class TopupsApi
             return "unknown_topup";
         }
 
-        if (evt.Amount is { } amount && amount != topup.Coins)
+        if ((evt.Amount is { } amount && amount != topup.Coins)
+            || (evt.Price is { } price && (price != topup.Price || !string.Equals(evt.Currency, topup.Currency, StringComparison.OrdinalIgnoreCase))))
         {
             // The provider says something else was paid than what was bought: an operator looks at it; nothing is credited.
-            audit.Add(db, "wallet.topup_amount_mismatch", "topup", topup.Id.ToString(), new { expected = topup.Coins, received = amount, eventId = evt.Id }, actorId: topup.UserId);
+            audit.Add(db, "wallet.topup_amount_mismatch", "topup", topup.Id.ToString(),
+                new { expectedCoins = topup.Coins, expectedPrice = topup.Price, topup.Currency, evt.Amount, evt.Price, paidCurrency = evt.Currency, eventId = evt.Id }, actorId: topup.UserId);
             return "amount_mismatch";
         }
 
