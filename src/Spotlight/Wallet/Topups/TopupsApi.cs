@@ -48,7 +48,16 @@ internal static class TopupsApi
             Id = Guid.CreateVersion7(), UserId = caller.UserId(), PackageId = request.PackageId, Coins = package.Coins, Price = package.Price,
             Currency = package.Currency, Provider = provider.Name, Status = TopupStatus.Pending, CreatedAt = time.GetUtcNow().UtcDateTime,
         };
-        topup.CheckoutUrl = await provider.CreateCheckoutAsync(topup, cancellationToken);
+        try
+        {
+            topup.CheckoutUrl = await provider.CreateCheckoutAsync(topup, cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            // Nothing was saved: the client may simply try again.
+            return ApiProblem.Create(502, "provider_unavailable", $"The payment provider '{provider.Name}' did not answer. Try again shortly.");
+        }
+
         db.Add(topup);
         audit.Add(db, "wallet.topup_created", "topup", topup.Id.ToString(), new { topup.PackageId, topup.Coins, topup.Provider });
         await db.SaveChangesAsync(CancellationToken.None);
