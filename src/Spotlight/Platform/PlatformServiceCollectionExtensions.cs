@@ -9,6 +9,7 @@ using Spotlight.Platform.Commands;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Events;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Spotlight.Platform.Http;
 using Spotlight.Platform.Idempotency;
 using Spotlight.Platform.Jobs;
 using Spotlight.Platform.Observability;
@@ -75,7 +76,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton(configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions());
         services.AddSpotlightHealthChecks();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiDocumentation.Configure);
 
         // Security: CORS only for listed origins, request timeouts, graceful drain on SIGTERM.
         var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
@@ -168,6 +169,8 @@ public static class PlatformServiceCollectionExtensions
     /// <summary>The request pipeline, in order. See docs/architecture.md.</summary>
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        // Start listening to the meters now, not at the first scrape: measurements made before it would be lost.
+        app.Services.GetRequiredService<PrometheusExporter>();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();

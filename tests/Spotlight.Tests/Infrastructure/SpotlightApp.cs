@@ -19,11 +19,19 @@ namespace Spotlight.Tests.Infrastructure;
 public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly SpotlightApp? _primary;
     private int _sequence;
 
     public SpotlightApp()
     {
         DataDirectory = Directory.CreateTempSubdirectory("spotlight-test-").FullName;
+    }
+
+    /// <summary>A second server instance (another "node") on the database of <paramref name="primary"/>.</summary>
+    protected SpotlightApp(SpotlightApp primary)
+        : this()
+    {
+        _primary = primary;
     }
 
     public string DataDirectory { get; }
@@ -39,14 +47,18 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync(DataDirectory);
+        Database = _primary?.Database ?? await TestDatabase.CreateAsync(DataDirectory);
         _ = Services; // builds the host: migrations run, the server is ready
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        await Database.DisposeAsync();
+        if (_primary is null)
+        {
+            await Database.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -89,6 +101,7 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<ILoggerProvider>(Logs);
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestRemoteIp>();
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             ConfigureTestServices(services);
@@ -120,7 +133,8 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
         var handle = UniqueHandle();
         var email = $"{handle}@example.com";
         password ??= "Tr0ub4dor&3-" + Guid.NewGuid().ToString("N")[..6];
-        var anonymous = CreateClient();
+        var ip = TestRemoteIp.NextAddress();
+        var anonymous = CreateClientFrom(ip);
         var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { email, password, handle });
         if (!response.IsSuccessStatusCode)
         {
@@ -137,10 +151,20 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
             tokens = (await login.Content.ReadFromJsonAsync<TokenPair>(Json))!;
         }
 
-        return new TestUser(tokens.User.Id, email, handle, password, tokens.AccessToken, tokens.RefreshToken, Authorized(tokens.AccessToken));
+        var client = Authorized(tokens.AccessToken);
+        client.DefaultRequestHeaders.Add(TestRemoteIp.Header, ip);
+        return new TestUser(tokens.User.Id, email, handle, password, tokens.AccessToken, tokens.RefreshToken, client);
     }
 
     public Task<TestUser> CreateAdminAsync() => CreateUserAsync(Role.Admin);
+
+    /// <summary>A client whose requests come from <paramref name="ip"/> (per-IP rate limits, audit IPs).</summary>
+    public HttpClient CreateClientFrom(string ip)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add(TestRemoteIp.Header, ip);
+        return client;
+    }
 
     public HttpClient Authorized(string accessToken)
     {

@@ -17,7 +17,13 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILoggerF
     {
         var requestId = IsAcceptable(context.Request.Headers[HeaderName]) ? context.Request.Headers[HeaderName].ToString() : NewId();
         context.TraceIdentifier = requestId;
-        context.Response.Headers[HeaderName] = requestId;
+        // Set as the response starts, not now: the exception handler clears headers before it writes a 500.
+        context.Response.OnStarting(static state =>
+        {
+            var http = (HttpContext)state;
+            http.Response.Headers[HeaderName] = http.TraceIdentifier;
+            return Task.CompletedTask;
+        }, context);
         var started = Stopwatch.GetTimestamp();
         using (_log.BeginScope(new RequestScope(requestId)))
         {
