@@ -29,9 +29,10 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>A second server instance (another "node") on the database of <paramref name="primary"/>.</summary>
     protected SpotlightApp(SpotlightApp primary)
-        : this()
     {
         _primary = primary;
+        DataDirectory = primary.DataDirectory; // same generated keys: a token from one node is valid on the other
+        Clock = primary.Clock; // nodes agree on the time, as NTP-synchronised servers do
     }
 
     public string DataDirectory { get; }
@@ -40,7 +41,7 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public CapturedLogs Logs { get; } = new();
 
-    public ShiftableClock Clock { get; } = new();
+    public ShiftableClock Clock { get; } = new ShiftableClock();
 
     /// <summary>Settings on top of the defaults below; override to change them for one fixture.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
@@ -54,11 +55,12 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_primary is null)
+        if (_primary is not null)
         {
-            await Database.DisposeAsync();
+            return;
         }
 
+        await Database.DisposeAsync();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

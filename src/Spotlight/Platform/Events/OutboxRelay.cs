@@ -109,13 +109,15 @@ internal sealed class OutboxRelay(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var skipLocked = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        // The locking read is a CTE so it runs exactly once (an IN (...LIMIT...) subquery may be re-scanned and claim more).
         var sql = $"""
-            UPDATE outbox_messages SET "LockedUntil" = @until, "Attempts" = "Attempts" + 1
-            WHERE "Id" IN (
+            WITH next AS (
                 SELECT "Id" FROM outbox_messages
                 WHERE "ProcessedAt" IS NULL AND "DeadAt" IS NULL AND "NextAttemptAt" <= @now AND ("LockedUntil" IS NULL OR "LockedUntil" < @now)
                 ORDER BY "Id" LIMIT @batch {skipLocked})
-            RETURNING "Id", "EventId", "EventType", "Handler", "Payload", "OccurredAt", "Attempts"
+            UPDATE outbox_messages SET "LockedUntil" = @until, "Attempts" = outbox_messages."Attempts" + 1
+            FROM next WHERE outbox_messages."Id" = next."Id"
+            RETURNING outbox_messages."Id", "EventId", "EventType", "Handler", "Payload", "OccurredAt", outbox_messages."Attempts"
             """;
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);

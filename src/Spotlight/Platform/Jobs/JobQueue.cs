@@ -59,13 +59,15 @@ public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDis
     {
         var now = time.GetUtcNow().UtcDateTime;
         var skipLocked = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        // The locking read is a CTE so it runs exactly once (an IN/= subquery with LIMIT may be re-scanned).
         var sql = $"""
-            UPDATE jobs SET "State" = 1, "LockedBy" = @node, "LockedUntil" = @until, "Attempts" = "Attempts" + 1
-            WHERE "Id" = (
+            WITH next AS (
                 SELECT "Id" FROM jobs
                 WHERE ("State" = 0 AND "RunAt" <= @now) OR ("State" = 1 AND "LockedUntil" < @now)
                 ORDER BY "RunAt" LIMIT 1 {skipLocked})
-            RETURNING "Id", "Type", "Payload", "Attempts"
+            UPDATE jobs SET "State" = 1, "LockedBy" = @node, "LockedUntil" = @until, "Attempts" = jobs."Attempts" + 1
+            FROM next WHERE jobs."Id" = next."Id"
+            RETURNING jobs."Id", "Type", "Payload", jobs."Attempts"
             """;
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
