@@ -80,7 +80,7 @@ public static class IdentityModule
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<PlatformSecrets>((options, secrets) => AccessTokenValidation.Configure(options, secrets, jwt));
+            .Configure<PlatformSecrets, TimeProvider>((options, secrets, time) => AccessTokenValidation.Configure(options, secrets, jwt, time));
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin))
             .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin, Role.Moderator))
