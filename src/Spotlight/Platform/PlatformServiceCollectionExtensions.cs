@@ -96,15 +96,21 @@ public static class PlatformServiceCollectionExtensions
         }
 
         var keyRing = services.AddDataProtection().SetApplicationName("Spotlight");
-        if (database.IsPostgres)
-        {
-            services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-                new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
-        }
-        else
+        if (!database.IsPostgres)
         {
             keyRing.PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.Combine("keys")));
         }
+
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+        {
+            // Several nodes share one key ring in the database; every key is encrypted with Secrets:EncryptionKey.
+            if (database.IsPostgres)
+            {
+                o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>());
+            }
+
+            o.XmlEncryptor = new KeyRingEncryptor(sp.GetRequiredService<SecretProtector>());
+        }));
 
         // Rate limits, idempotency, audit, jobs.
         var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();

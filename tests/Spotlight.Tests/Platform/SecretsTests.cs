@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.DataProtection;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Spotlight.Tests.Infrastructure;
@@ -60,6 +61,35 @@ public sealed class SecretsTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         finally
         {
             await ((IAsyncLifetime)configured).DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_data_protection_key_ring_is_encrypted_at_rest_and_works_after_a_restart()
+    {
+        var protector = app.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("test");
+        var sealedText = protector.Protect("admin cookie payload");
+        var stored = TestDatabase.IsPostgres
+            ? await app.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+                db.Set<Spotlight.Platform.Security.DataProtectionKey>().Select(k => k.Xml)))
+            : Directory.GetFiles(Path.Combine(app.DataDirectory, "keys"), "*.xml").Select(File.ReadAllText).ToList();
+        Assert.NotEmpty(stored);
+        Assert.All(stored, xml =>
+        {
+            Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+            Assert.Contains("<encryptedKey", xml, StringComparison.Ordinal);
+        });
+
+        await using var restarted = new RestartedApp(app);
+        await restarted.InitializeAsync();
+        try
+        {
+            var again = restarted.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("test");
+            Assert.Equal("admin cookie payload", again.Unprotect(sealedText));
+        }
+        finally
+        {
+            await ((IAsyncLifetime)restarted).DisposeAsync();
         }
     }
 
