@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Spotlight.Data;
+using Spotlight.Platform.Background;
 using Spotlight.Platform.Observability;
 
 namespace Spotlight.Platform.Events;
@@ -25,35 +26,8 @@ internal sealed class OutboxRelay(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var poll = TimeSpan.FromSeconds(options.PollIntervalSeconds);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await DeliverBatchAsync(stoppingToken) > 0)
-                {
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // the relay must outlive a failing poll (database restarting, etc.)
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                logger.LogWarning(exception, "Outbox poll failed; retrying");
-            }
-
-            try
-            {
-                await signal.WaitAsync(poll, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        await PollingLoop.RunAsync(async cancellationToken => await DeliverBatchAsync(cancellationToken) > 0,
+            signal.Signal, TimeSpan.FromSeconds(options.PollIntervalSeconds), logger, stoppingToken);
     }
 
     /// <summary>Delivers one batch; returns how many rows it claimed.</summary>
@@ -125,9 +99,9 @@ internal sealed class OutboxRelay(
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            AddParameter(command, "@until", now.AddSeconds(options.LeaseSeconds));
-            AddParameter(command, "@now", now);
-            AddParameter(command, "@batch", options.BatchSize);
+            command.AddParameter("@until", now.AddSeconds(options.LeaseSeconds));
+            command.AddParameter("@now", now);
+            command.AddParameter("@batch", options.BatchSize);
             var rows = new List<Claimed>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -145,13 +119,6 @@ internal sealed class OutboxRelay(
         }
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     private sealed record Claimed(Guid Id, Guid EventId, string EventType, string Handler, string Payload, DateTime OccurredAt, int Attempts);
 }
@@ -159,26 +126,11 @@ internal sealed class OutboxRelay(
 /// <summary>Wakes this node's relay when a save or commit wrote outbox rows.</summary>
 public sealed class OutboxSignal : IDisposable
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    internal WakeSignal Signal { get; } = new();
 
-    public void Wake()
-    {
-        try
-        {
-            if (_wake.CurrentCount == 0)
-            {
-                _wake.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
+    public void Wake() => Signal.Wake();
 
-    public void Dispose() => _wake.Dispose();
-
-    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
+    public void Dispose() => Signal.Dispose();
 }
 
 /// <summary>Notices outbox rows in a save and wakes the relay once they are committed (not before: it would find nothing).</summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Platform.Background;
 
 namespace Spotlight.Platform.Jobs;
 
@@ -8,27 +9,12 @@ namespace Spotlight.Platform.Jobs;
 public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDisposable
 {
     public static readonly string NodeName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    internal WakeSignal Signal { get; } = new();
 
     /// <summary>Tells this node's runner that a job was committed, so it need not wait for the next poll.</summary>
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
-    }
+    public void Wake() => Signal.Wake();
 
-    public void Dispose() => _wake.Dispose();
-
-    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
+    public void Dispose() => Signal.Dispose();
 
     /// <summary>Adds a job in the caller's unit of work, so it commits with the change that caused it.</summary>
     public Job Enqueue(SpotlightDb db, string type, string? payload = null, DateTime? runAt = null, string? dedupeKey = null)
@@ -75,9 +61,9 @@ public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDis
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            Add(command, "@node", NodeName);
-            Add(command, "@until", now + lease);
-            Add(command, "@now", now);
+            command.AddParameter("@node", NodeName);
+            command.AddParameter("@until", now + lease);
+            command.AddParameter("@now", now);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
@@ -93,11 +79,4 @@ public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDis
         }
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }
