@@ -37,15 +37,17 @@ public static class DataServiceCollectionExtensions
         }
         else
         {
-            var connectionString = builder.Configuration.GetConnectionString("Default");
-            if (string.IsNullOrWhiteSpace(connectionString))
+            var sqlite = new SqliteConnectionStringBuilder(builder.Configuration.GetConnectionString("Default") ?? "");
+            if (string.IsNullOrWhiteSpace(sqlite.DataSource))
             {
-                connectionString = new SqliteConnectionStringBuilder
-                {
-                    DataSource = Path.Combine(dataDirectory.Path, "spotlight.db"),
-                    Pooling = true,
-                }.ToString();
+                sqlite.DataSource = Path.Combine(dataDirectory.Path, "spotlight.db");
+                sqlite.Pooling = true;
             }
+
+            // Microsoft.Data.Sqlite retries a busy database until the command timeout (30 s by default) on top of
+            // busy_timeout: bound both by the one setting, so a long lock becomes a 503 in seconds, not a hung request.
+            sqlite.DefaultTimeout = Math.Max(1, options.SqliteBusyTimeoutMs / 1000);
+            var connectionString = sqlite.ToString();
 
             var pragmas = new SqlitePragmas(options.SqliteBusyTimeoutMs);
             builder.Services.AddDbContextPool<SpotlightDb>((services, db) => db

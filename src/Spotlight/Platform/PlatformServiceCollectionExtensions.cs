@@ -9,6 +9,7 @@ using Spotlight.Platform.Commands;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Events;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Spotlight.Platform.Http;
 using Spotlight.Platform.Idempotency;
 using Spotlight.Platform.Jobs;
 using Spotlight.Platform.Observability;
@@ -75,7 +76,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<PrometheusExporter>();
         services.AddSingleton(configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions());
         services.AddSpotlightHealthChecks();
-        services.AddOpenApi();
+        services.AddOpenApi(OpenApiDocumentation.Configure);
 
         // Security: CORS only for listed origins, request timeouts, graceful drain on SIGTERM.
         var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
@@ -95,15 +96,21 @@ public static class PlatformServiceCollectionExtensions
         }
 
         var keyRing = services.AddDataProtection().SetApplicationName("Spotlight");
-        if (database.IsPostgres)
-        {
-            services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
-                new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>())));
-        }
-        else
+        if (!database.IsPostgres)
         {
             keyRing.PersistKeysToFileSystem(new DirectoryInfo(dataDirectory.Combine("keys")));
         }
+
+        services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp => new ConfigureOptions<KeyManagementOptions>(o =>
+        {
+            // Several nodes share one key ring in the database; every key is encrypted with Secrets:EncryptionKey.
+            if (database.IsPostgres)
+            {
+                o.XmlRepository = new DatabaseXmlRepository(sp.GetRequiredService<IServiceScopeFactory>());
+            }
+
+            o.XmlEncryptor = new KeyRingEncryptor(sp.GetRequiredService<SecretProtector>());
+        }));
 
         // Rate limits, idempotency, audit, jobs.
         var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
@@ -168,6 +175,8 @@ public static class PlatformServiceCollectionExtensions
     /// <summary>The request pipeline, in order. See docs/architecture.md.</summary>
     public static WebApplication UsePlatform(this WebApplication app)
     {
+        // Start listening to the meters now, not at the first scrape: measurements made before it would be lost.
+        app.Services.GetRequiredService<PrometheusExporter>();
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();

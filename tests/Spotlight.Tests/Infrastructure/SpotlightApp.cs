@@ -19,11 +19,20 @@ namespace Spotlight.Tests.Infrastructure;
 public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly SpotlightApp? _primary;
     private int _sequence;
 
     public SpotlightApp()
     {
         DataDirectory = Directory.CreateTempSubdirectory("spotlight-test-").FullName;
+    }
+
+    /// <summary>A second server instance (another "node") on the database of <paramref name="primary"/>.</summary>
+    protected SpotlightApp(SpotlightApp primary)
+    {
+        _primary = primary;
+        DataDirectory = primary.DataDirectory; // same generated keys: a token from one node is valid on the other
+        Clock = primary.Clock; // nodes agree on the time, as NTP-synchronised servers do
     }
 
     public string DataDirectory { get; }
@@ -32,20 +41,25 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public CapturedLogs Logs { get; } = new();
 
-    public ShiftableClock Clock { get; } = new();
+    public ShiftableClock Clock { get; } = new ShiftableClock();
 
     /// <summary>Settings on top of the defaults below; override to change them for one fixture.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     public virtual async Task InitializeAsync()
     {
-        Database = await TestDatabase.CreateAsync(DataDirectory);
+        Database = _primary?.Database ?? await TestDatabase.CreateAsync(DataDirectory);
         _ = Services; // builds the host: migrations run, the server is ready
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_primary is not null)
+        {
+            return;
+        }
+
         await Database.DisposeAsync();
         try
         {
@@ -89,6 +103,7 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<ILoggerProvider>(Logs);
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestRemoteIp>();
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
             ConfigureTestServices(services);
@@ -120,7 +135,8 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
         var handle = UniqueHandle();
         var email = $"{handle}@example.com";
         password ??= "Tr0ub4dor&3-" + Guid.NewGuid().ToString("N")[..6];
-        var anonymous = CreateClient();
+        var ip = TestRemoteIp.NextAddress();
+        var anonymous = CreateClientFrom(ip);
         var response = await anonymous.PostAsJsonAsync("/api/v1/auth/register", new { email, password, handle });
         if (!response.IsSuccessStatusCode)
         {
@@ -137,10 +153,20 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
             tokens = (await login.Content.ReadFromJsonAsync<TokenPair>(Json))!;
         }
 
-        return new TestUser(tokens.User.Id, email, handle, password, tokens.AccessToken, tokens.RefreshToken, Authorized(tokens.AccessToken));
+        var client = Authorized(tokens.AccessToken);
+        client.DefaultRequestHeaders.Add(TestRemoteIp.Header, ip);
+        return new TestUser(tokens.User.Id, email, handle, password, tokens.AccessToken, tokens.RefreshToken, client);
     }
 
     public Task<TestUser> CreateAdminAsync() => CreateUserAsync(Role.Admin);
+
+    /// <summary>A client whose requests come from <paramref name="ip"/> (per-IP rate limits, audit IPs).</summary>
+    public HttpClient CreateClientFrom(string ip)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add(TestRemoteIp.Header, ip);
+        return client;
+    }
 
     public HttpClient Authorized(string accessToken)
     {

@@ -21,6 +21,7 @@ internal static class AccessTokenValidation
     public static void Configure(JwtBearerOptions options, PlatformSecrets secrets, JwtOptions jwt, TimeProvider time)
     {
         options.MapInboundClaims = false;
+        options.TimeProvider = time;
         options.IncludeErrorDetails = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {
@@ -35,12 +36,12 @@ internal static class AccessTokenValidation
             IssuerSigningKey = new SymmetricSecurityKey(secrets.JwtSigningKey),
             ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
             ClockSkew = TimeSpan.FromSeconds(jwt.ClockSkewSeconds),
-            // The lifetime is checked against the clock tokens are issued with (TokenService), not the machine's own.
+            // IdentityModel reads the system clock; judge nbf/exp on the app's TimeProvider like everything else.
             LifetimeValidator = (notBefore, expires, _, parameters) =>
             {
                 var now = time.GetUtcNow().UtcDateTime;
-                return expires is { } end && now <= end.ToUniversalTime() + parameters.ClockSkew
-                    && (notBefore is not { } start || now >= start.ToUniversalTime() - parameters.ClockSkew);
+                return expires is { } exp && exp.ToUniversalTime() >= now - parameters.ClockSkew &&
+                       (notBefore is not { } nbf || nbf.ToUniversalTime() <= now + parameters.ClockSkew);
             },
             NameClaimType = "sub",
             RoleClaimType = "role",
@@ -83,13 +84,15 @@ public sealed class SessionStateCache(IMemoryCache cache, IServiceScopeFactory s
         }
 
         var key = CacheKey(sessionId);
-        if (!cache.TryGetValue(key, out SessionState? state))
+        var now = time.GetUtcNow().UtcDateTime;
+        // Freshness is judged on the app's clock (the cache's own expiry only frees memory).
+        if (!cache.TryGetValue(key, out Entry? entry) || entry is null || now - entry.LoadedAt > Lifetime)
         {
-            state = await LoadAsync(sessionId, cancellationToken);
-            cache.Set(key, state, Lifetime);
+            entry = new Entry(await LoadAsync(sessionId, cancellationToken), now);
+            cache.Set(key, entry, Lifetime);
         }
 
-        return state is not null && state.Live(time.GetUtcNow().UtcDateTime) && state.StampHash == stamp;
+        return entry.State is { } state && state.Live(now) && state.StampHash == stamp;
     }
 
     /// <summary>Forgets what this node knows of the sessions, so a change made here takes effect at once.</summary>
@@ -114,6 +117,8 @@ public sealed class SessionStateCache(IMemoryCache cache, IServiceScopeFactory s
             select new { s.RevokedAt, s.ExpiresAt, u.SecurityStamp, u.BannedAt }).SingleOrDefaultAsync(cancellationToken);
         return row is null ? null : new SessionState(TokenService.StampHash(row.SecurityStamp), row.RevokedAt is null && row.BannedAt is null, row.ExpiresAt);
     }
+
+    private sealed record Entry(SessionState? State, DateTime LoadedAt);
 
     private sealed record SessionState(string StampHash, bool Active, DateTime ExpiresAt)
     {

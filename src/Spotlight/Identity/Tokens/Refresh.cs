@@ -33,29 +33,30 @@ internal static class Refresh
         }
 
         var session = await db.Set<Session>().SingleAsync(s => s.Id == token.SessionId);
+        if (session.RevokedAt is not null)
+        {
+            // Every token of a family revoked for reuse (the newest included) says why, so the client can tell the user.
+            return session.RevokedReason == ReusedReason ? Reused() : Invalid();
+        }
+
+        if (session.ExpiresAt <= now)
+        {
+            return Invalid();
+        }
+
         // Spend it only if nobody has: of two concurrent uses, one wins and the other is a reuse.
         var spent = token.SpentAt is null && await db.Set<RefreshToken>()
             .Where(t => t.Id == token.Id && t.SpentAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.SpentAt, now)) == 1;
         if (!spent)
         {
-            if (session.RevokedAt is null)
-            {
-                session.RevokedAt = now;
-                session.RevokedReason = "refresh_token_reused";
-            }
-
+            session.RevokedAt = now;
+            session.RevokedReason = ReusedReason;
             audit.Add(db, "auth.refresh_token_reused", "session", session.Id.ToString(), actorId: session.UserId);
             await db.SaveChangesAsync();
             sessions.Evict([session.Id]);
             metrics.RefreshReuse.Add(1);
-            return ApiProblem.Unauthorized("refresh_token_reused",
-                "This refresh token was already used. Its session has been ended on every device; sign in again.");
-        }
-
-        if (session.RevokedAt is not null || session.ExpiresAt <= now)
-        {
-            return Invalid();
+            return Reused();
         }
 
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == session.UserId);
@@ -68,6 +69,11 @@ internal static class Refresh
         await db.SaveChangesAsync();
         return TypedResults.Ok(tokens.Response(user, session.Id, next));
     }
+
+    private const string ReusedReason = "refresh_token_reused";
+
+    private static ProblemHttpResult Reused() => ApiProblem.Unauthorized("refresh_token_reused",
+        "This refresh token was already used, so it may have been stolen: its session has been ended on every device. Sign in again.");
 
     private static ProblemHttpResult Invalid() =>
         ApiProblem.Unauthorized("invalid_refresh_token", "The refresh token is not valid. Sign in again.");

@@ -69,7 +69,8 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, P
         {
             413 => (413, "payload_too_large", "The request body is larger than this endpoint accepts.", null),
             415 => (415, "unsupported_media_type", "Send the body as application/json.", null),
-            _ when bad.Message.Contains("body was not provided", StringComparison.OrdinalIgnoreCase) =>
+            // "Implicit body inferred for parameter ... but no body was provided" / "... was not provided from body".
+            _ when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) && bad.Message.Contains("provided", StringComparison.OrdinalIgnoreCase) =>
                 (400, "body_required", "This endpoint needs a JSON request body.", null),
             _ => (bad.StatusCode, ProblemDetailsDefaults.CodeFor(bad.StatusCode), "The request could not be understood: a parameter is missing or has the wrong format.", null),
         };

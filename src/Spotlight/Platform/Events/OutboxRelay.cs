@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Storage;
 using Spotlight.Data;
+using Spotlight.Platform.Background;
 using Spotlight.Platform.Observability;
 
 namespace Spotlight.Platform.Events;
@@ -25,35 +26,8 @@ internal sealed class OutboxRelay(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var poll = TimeSpan.FromSeconds(options.PollIntervalSeconds);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await DeliverBatchAsync(stoppingToken) > 0)
-                {
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // the relay must outlive a failing poll (database restarting, etc.)
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                logger.LogWarning(exception, "Outbox poll failed; retrying");
-            }
-
-            try
-            {
-                await signal.WaitAsync(poll, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+        await PollingLoop.RunAsync(async cancellationToken => await DeliverBatchAsync(cancellationToken) > 0,
+            signal.Signal, TimeSpan.FromSeconds(options.PollIntervalSeconds), logger, stoppingToken);
     }
 
     /// <summary>Delivers one batch; returns how many rows it claimed.</summary>
@@ -109,13 +83,15 @@ internal sealed class OutboxRelay(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var skipLocked = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        // The locking read is a CTE so it runs exactly once (an IN (...LIMIT...) subquery may be re-scanned and claim more).
         var sql = $"""
-            UPDATE outbox_messages SET "LockedUntil" = @until, "Attempts" = "Attempts" + 1
-            WHERE "Id" IN (
+            WITH next AS (
                 SELECT "Id" FROM outbox_messages
                 WHERE "ProcessedAt" IS NULL AND "DeadAt" IS NULL AND "NextAttemptAt" <= @now AND ("LockedUntil" IS NULL OR "LockedUntil" < @now)
                 ORDER BY "Id" LIMIT @batch {skipLocked})
-            RETURNING "Id", "EventId", "EventType", "Handler", "Payload", "OccurredAt", "Attempts"
+            UPDATE outbox_messages SET "LockedUntil" = @until, "Attempts" = outbox_messages."Attempts" + 1
+            FROM next WHERE outbox_messages."Id" = next."Id"
+            RETURNING outbox_messages."Id", "EventId", "EventType", "Handler", "Payload", "OccurredAt", outbox_messages."Attempts"
             """;
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -123,9 +99,9 @@ internal sealed class OutboxRelay(
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            AddParameter(command, "@until", now.AddSeconds(options.LeaseSeconds));
-            AddParameter(command, "@now", now);
-            AddParameter(command, "@batch", options.BatchSize);
+            command.AddParameter("@until", now.AddSeconds(options.LeaseSeconds));
+            command.AddParameter("@now", now);
+            command.AddParameter("@batch", options.BatchSize);
             var rows = new List<Claimed>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -143,13 +119,6 @@ internal sealed class OutboxRelay(
         }
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 
     private sealed record Claimed(Guid Id, Guid EventId, string EventType, string Handler, string Payload, DateTime OccurredAt, int Attempts);
 }
@@ -157,26 +126,11 @@ internal sealed class OutboxRelay(
 /// <summary>Wakes this node's relay when a save or commit wrote outbox rows.</summary>
 public sealed class OutboxSignal : IDisposable
 {
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    internal WakeSignal Signal { get; } = new();
 
-    public void Wake()
-    {
-        try
-        {
-            if (_wake.CurrentCount == 0)
-            {
-                _wake.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
+    public void Wake() => Signal.Wake();
 
-    public void Dispose() => _wake.Dispose();
-
-    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
+    public void Dispose() => Signal.Dispose();
 }
 
 /// <summary>Notices outbox rows in a save and wakes the relay once they are committed (not before: it would find nothing).</summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Platform.Background;
 
 namespace Spotlight.Platform.Jobs;
 
@@ -8,27 +9,12 @@ namespace Spotlight.Platform.Jobs;
 public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDisposable
 {
     public static readonly string NodeName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
-    private readonly SemaphoreSlim _wake = new(0, 1);
+    internal WakeSignal Signal { get; } = new();
 
     /// <summary>Tells this node's runner that a job was committed, so it need not wait for the next poll.</summary>
-    public void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            try
-            {
-                _wake.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Already signalled.
-            }
-        }
-    }
+    public void Wake() => Signal.Wake();
 
-    public void Dispose() => _wake.Dispose();
-
-    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _wake.WaitAsync(timeout, cancellationToken);
+    public void Dispose() => Signal.Dispose();
 
     /// <summary>Adds a job in the caller's unit of work, so it commits with the change that caused it.</summary>
     public Job Enqueue(SpotlightDb db, string type, string? payload = null, DateTime? runAt = null, string? dedupeKey = null)
@@ -59,13 +45,15 @@ public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDis
     {
         var now = time.GetUtcNow().UtcDateTime;
         var skipLocked = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        // The locking read is a CTE so it runs exactly once (an IN/= subquery with LIMIT may be re-scanned).
         var sql = $"""
-            UPDATE jobs SET "State" = 1, "LockedBy" = @node, "LockedUntil" = @until, "Attempts" = "Attempts" + 1
-            WHERE "Id" = (
+            WITH next AS (
                 SELECT "Id" FROM jobs
                 WHERE ("State" = 0 AND "RunAt" <= @now) OR ("State" = 1 AND "LockedUntil" < @now)
                 ORDER BY "RunAt" LIMIT 1 {skipLocked})
-            RETURNING "Id", "Type", "Payload", "Attempts"
+            UPDATE jobs SET "State" = 1, "LockedBy" = @node, "LockedUntil" = @until, "Attempts" = jobs."Attempts" + 1
+            FROM next WHERE jobs."Id" = next."Id"
+            RETURNING jobs."Id", "Type", "Payload", jobs."Attempts"
             """;
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -73,9 +61,9 @@ public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDis
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            Add(command, "@node", NodeName);
-            Add(command, "@until", now + lease);
-            Add(command, "@now", now);
+            command.AddParameter("@node", NodeName);
+            command.AddParameter("@until", now + lease);
+            command.AddParameter("@now", now);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             if (!await reader.ReadAsync(cancellationToken))
             {
@@ -91,11 +79,4 @@ public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDis
         }
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Platform.Background;
 using Spotlight.Platform.Observability;
 
 namespace Spotlight.Platform.Jobs;
@@ -27,36 +28,18 @@ internal sealed class JobRunner(
             return;
         }
 
-        var poll = TimeSpan.FromSeconds(options.PollIntervalSeconds);
-        while (!stoppingToken.IsCancellationRequested)
+        var recurringDue = true;
+        await PollingLoop.RunAsync(async cancellationToken =>
         {
-            try
+            // Recurring slots are checked once per poll, before the queue is drained.
+            if (recurringDue)
             {
-                await ScheduleRecurringAsync(stoppingToken);
-                while (await RunNextAsync(stoppingToken))
-                {
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-#pragma warning disable CA1031 // the runner must outlive a failing poll (database restarting, etc.)
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                logger.LogWarning(exception, "Job poll failed; retrying");
+                await ScheduleRecurringAsync(cancellationToken);
             }
 
-            try
-            {
-                await queue.WaitAsync(poll, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
+            recurringDue = !await RunNextAsync(cancellationToken);
+            return !recurringDue;
+        }, queue.Signal, TimeSpan.FromSeconds(options.PollIntervalSeconds), logger, stoppingToken);
     }
 
     private async Task ScheduleRecurringAsync(CancellationToken cancellationToken)

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Spotlight.Data;
@@ -16,34 +15,35 @@ internal static class HealthEndpoints
     public static void MapHealth(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/health").WithTags("Operations");
-        group.MapHealthChecks("/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson })
-            .WithSummary("The process is up").WithMetadata(new ProducesResponseTypeMetadata(200, typeof(HealthReportResponse), ["application/json"]));
-        group.MapHealthChecks("/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteJson })
-            .WithSummary("The database is reachable and migrated, the data directory is writable")
-            .WithMetadata(new ProducesResponseTypeMetadata(200, typeof(HealthReportResponse), ["application/json"]),
-                new ProducesResponseTypeMetadata(503, typeof(HealthReportResponse), ["application/json"]));
+        group.MapGet("/live", Live).WithName("HealthLive").WithSummary("The process is up (no dependency is checked)");
+        group.MapGet("/ready", Ready).WithName("HealthReady")
+            .WithSummary("Ready for traffic: the database is reachable and migrated, the data directory is writable (503 otherwise)");
     }
 
-    private static Task WriteJson(HttpContext context, HealthReport report)
+    private static Ok<HealthReportResponse> Live(HttpContext context)
     {
-        context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new HealthReportResponse("healthy", 0, new Dictionary<string, HealthCheckResponse>()));
+    }
+
+    private static async Task<Results<Ok<HealthReportResponse>, JsonHttpResult<HealthReportResponse>>> Ready(
+        HealthCheckService health, HttpContext context, CancellationToken cancellationToken)
+    {
+        var report = await health.CheckHealthAsync(c => c.Tags.Contains("ready"), cancellationToken);
         context.Response.Headers.CacheControl = "no-store";
         var body = new HealthReportResponse(
             report.Status.ToString().ToLowerInvariant(),
             report.TotalDuration.TotalMilliseconds,
             report.Entries.ToDictionary(e => e.Key, e => new HealthCheckResponse(e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description, e.Value.Duration.TotalMilliseconds)));
-        return JsonSerializer.SerializeAsync(context.Response.Body, body, HealthJson.Options);
-    }
-
-    private static class HealthJson
-    {
-        public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+        return report.Status == HealthStatus.Healthy
+            ? TypedResults.Ok(body)
+            : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }
 
-internal sealed record HealthReportResponse(string Status, double DurationMs, IReadOnlyDictionary<string, HealthCheckResponse> Checks);
+public sealed record HealthReportResponse(string Status, double DurationMs, IReadOnlyDictionary<string, HealthCheckResponse> Checks);
 
-internal sealed record HealthCheckResponse(string Status, string? Description, double DurationMs);
+public sealed record HealthCheckResponse(string Status, string? Description, double DurationMs);
 
 internal sealed class DatabaseHealthCheck(SpotlightDb db) : IHealthCheck
 {

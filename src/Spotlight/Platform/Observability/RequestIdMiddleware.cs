@@ -17,8 +17,7 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILoggerF
     {
         var requestId = IsAcceptable(context.Request.Headers[HeaderName]) ? context.Request.Headers[HeaderName].ToString() : NewId();
         context.TraceIdentifier = requestId;
-        context.Response.Headers[HeaderName] = requestId;
-        // The exception handler clears the headers before it writes its problem: set the id again as the response starts.
+        // Set as the response starts, not now: the exception handler clears headers before it writes a 500.
         context.Response.OnStarting(static state =>
         {
             var http = (HttpContext)state;

@@ -8,6 +8,17 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
+        // As the response starts, so that responses written after the exception handler cleared the headers carry them too.
+        context.Response.OnStarting(static state =>
+        {
+            Apply((HttpContext)state);
+            return Task.CompletedTask;
+        }, context);
+        return next(context);
+    }
+
+    private static void Apply(HttpContext context)
+    {
         var headers = context.Response.Headers;
         headers.XContentTypeOptions = "nosniff";
         headers.XFrameOptions = "DENY";
@@ -25,8 +36,6 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
         {
             headers.ContentSecurityPolicy = ApiPolicy;
         }
-
-        return next(context);
     }
 }
 
