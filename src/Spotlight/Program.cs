@@ -3,6 +3,7 @@ using Spotlight.Identity;
 using Spotlight.Platform;
 using Spotlight.Platform.Commands;
 using Spotlight.Social;
+using Spotlight.Wallet;
 
 // `Spotlight migrate`, `Spotlight backup --out F`, `Spotlight admin create ...` run a command instead of serving.
 var commandLine = CommandLine.Parse(args);
@@ -12,6 +13,7 @@ builder.AddPlatform();
 builder.AddData();
 builder.AddIdentity();
 builder.AddSocial();
+builder.AddWallet();
 
 var app = builder.Build();
 if (commandLine.IsCommand)
@@ -23,6 +25,7 @@ app.UsePlatform();
 app.MapPlatform();
 app.MapIdentity();
 app.MapSocial();
+app.MapWallet();
 
 await app.MigrateOnStartupAsync();
 await app.RunAsync();

@@ -66,6 +66,13 @@ public sealed class CorsAndHeadersTests(CorsApp app) : IClassFixture<CorsApp>
 /// <summary>Production turns on HSTS; everything else about the pipeline stays the same.</summary>
 public sealed class ProductionHeadersApp : SpotlightApp
 {
+    // Production on PostgreSQL generates no keys (several nodes must share them): give it some, as an operator would.
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Jwt:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+        ["Secrets:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+    };
+
     protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);

@@ -478,6 +478,308 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("follows", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Wallet.Ledger.LedgerAccount", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<long>("Balance");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30);
+
+                    b.Property<Guid?>("OwnerId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "Kind");
+
+                    b.ToTable("ledger_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Wallet.Ledger.LedgerEntry", b =>
+                {
+                    b.Property<Guid>("TransactionId");
+
+                    b.Property<Guid>("AccountId");
+
+                    b.Property<long>("Amount");
+
+                    b.Property<long?>("BalanceAfter");
+
+                    b.Property<Guid?>("CounterpartyId");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(30);
+
+                    b.HasKey("TransactionId", "AccountId");
+
+                    b.HasIndex("AccountId", "TransactionId");
+
+                    b.ToTable("ledger_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Wallet.Ledger.LedgerTransaction", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<long>("Amount");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<Guid?>("InitiatorId");
+
+                    b.Property<string>("Memo")
+                        .HasMaxLength(500);
+
+                    b.Property<string>("Metadata")
+                        .HasMaxLength(2000);
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(200);
+
+                    b.Property<Guid?>("ReversesId");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(30);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Reference")
+                        .IsUnique();
+
+                    b.HasIndex("ReversesId")
+                        .IsUnique();
+
+                    b.HasIndex("Type", "CreatedAt");
+
+                    b.ToTable("ledger_transactions", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Wallet.Payouts.Payout", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<long>("Amount");
+
+                    b.Property<Guid>("CreatorId");
+
+                    b.Property<DateTime?>("DecidedAt");
+
+                    b.Property<Guid?>("DecidedBy");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000);
+
+                    b.Property<DateTime?>("PaidAt");
+
+                    b.Property<string>("Provider")
+                        .HasMaxLength(30);
+
+                    b.Property<string>("ProviderReference")
+                        .HasMaxLength(200);
+
+                    b.Property<string>("RejectionReason")
+                        .HasMaxLength(500);
+
+                    b.Property<DateTime>("RequestedAt");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatorId", "Id");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.ToTable("wallet_payouts", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Wallet.Reconciliation.LedgerReconciliation", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<bool>("Balanced");
+
+                    b.Property<DateTime>("CheckedAt");
+
+                    b.Property<long>("DurationMs");
+
+                    b.Property<long>("Entries");
+
+                    b.Property<int>("MismatchCount");
+
+                    b.Property<string>("Mismatches");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CheckedAt");
+
+                    b.ToTable("ledger_reconciliations", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Wallet.Subscriptions.Subscription", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<DateTime?>("CanceledAt");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<Guid>("CreatorId");
+
+                    b.Property<DateTime>("CurrentPeriodEnd");
+
+                    b.Property<DateTime>("CurrentPeriodStart");
+
+                    b.Property<DateTime?>("EndedAt");
+
+                    b.Property<string>("LiveKey")
+                        .HasMaxLength(80);
+
+                    b.Property<DateTime?>("PastDueSince");
+
+                    b.Property<int>("PeriodNumber");
+
+                    b.Property<Guid>("PlanId");
+
+                    b.Property<long>("Price");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20);
+
+                    b.Property<Guid>("SubscriberId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("LiveKey")
+                        .IsUnique();
+
+                    b.HasIndex("CreatorId", "Id");
+
+                    b.HasIndex("Status", "CurrentPeriodEnd");
+
+                    b.HasIndex("SubscriberId", "Id");
+
+                    b.ToTable("subscriptions", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Wallet.Subscriptions.SubscriptionPlan", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<Guid>("CreatorId");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
+                    b.Property<long>("Price");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatorId", "Id");
+
+                    b.ToTable("subscription_plans", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Wallet.Topups.PaymentEvent", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<long?>("Amount");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(255);
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(30);
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(30);
+
+                    b.Property<DateTime>("ReceivedAt");
+
+                    b.Property<Guid?>("TopupId");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TopupId");
+
+                    b.HasIndex("Provider", "EventId")
+                        .IsUnique();
+
+                    b.ToTable("payment_events", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Wallet.Topups.Topup", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<string>("CheckoutUrl")
+                        .HasMaxLength(2048);
+
+                    b.Property<long>("Coins");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<DateTime?>("CreditedAt");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(10);
+
+                    b.Property<string>("PackageId")
+                        .IsRequired()
+                        .HasMaxLength(50);
+
+                    b.Property<long>("Price");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(30);
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20);
+
+                    b.Property<Guid?>("TransactionId");
+
+                    b.Property<Guid>("UserId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.HasIndex("UserId", "Id");
+
+                    b.ToTable("wallet_topups", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Spotlight.Identity.User", null)
@@ -559,6 +861,21 @@ namespace Spotlight.Data.Migrations
                         .WithMany()
                         .HasForeignKey("FollowerId")
                         .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Wallet.Ledger.LedgerEntry", b =>
+                {
+                    b.HasOne("Spotlight.Wallet.Ledger.LedgerAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Spotlight.Wallet.Ledger.LedgerTransaction", null)
+                        .WithMany()
+                        .HasForeignKey("TransactionId")
+                        .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618

@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Spotlight.Data;
+using Spotlight.Identity;
+using Spotlight.Platform;
+using Spotlight.Platform.Audit;
+using Spotlight.Platform.Errors;
+using Spotlight.Platform.Events;
+using Spotlight.Platform.Http;
+using Spotlight.Platform.Idempotency;
+using Spotlight.Social;
+using Spotlight.Wallet.Ledger;
+
+namespace Spotlight.Wallet.Gifts;
+
+public sealed record CatalogGift(string Id, string Name, long Price);
+
+public sealed record SendGiftRequest(Guid? RecipientId, string? GiftId, int? Quantity, Guid? LiveSessionId);
+
+public sealed record GiftResponse(Guid TransactionId, long Amount, SplitParts Split, string GiftId, int Quantity, Guid RecipientId, long BalanceAfter);
+
+internal static class GiftsApi
+{
+    public const int MaxQuantity = 999;
+
+    public static Ok<IReadOnlyList<CatalogGift>> Catalog(WalletOptions options) =>
+        TypedResults.Ok<IReadOnlyList<CatalogGift>>(options.Gifts
+            .Select(g => new CatalogGift(g.Key, g.Value.Name, g.Value.Price))
+            .OrderBy(g => g.Price).ThenBy(g => g.Id, StringComparer.Ordinal).ToList());
+
+    /// <summary>
+    /// Debits the sender's wallet and credits the creator's earnings, the platform's revenue and the processor's fees by
+    /// the gift split, in one transaction that also completes the idempotency key, writes the audit entry and raises
+    /// <see cref="GiftSent"/>.
+    /// </summary>
+    public static async Task<Results<Created<GiftResponse>, ValidationProblem, ProblemHttpResult>> Send(
+        SendGiftRequest request, ClaimsPrincipal caller, SpotlightDb db, WalletOptions options, IBlockList blocks, LedgerWriter ledger,
+        IdempotencyContext idempotency, AuditLog audit, DomainEvents events, WalletMetrics metrics, IFaultInjector faults)
+    {
+        var errors = new FieldErrors();
+        if (request.RecipientId is null)
+        {
+            errors.Add("recipientId", "This field is required.");
+        }
+
+        GiftOptions? gift = null;
+        if (string.IsNullOrWhiteSpace(request.GiftId) || !options.Gifts.TryGetValue(request.GiftId, out gift))
+        {
+            errors.Add("giftId", "Use the id of a gift in GET /api/v1/gifts/catalog.");
+        }
+
+        var quantity = request.Quantity ?? 1;
+        if (quantity is < 1 or > MaxQuantity)
+        {
+            errors.Add("quantity", $"From 1 to {MaxQuantity}.");
+        }
+
+        if (errors.Any)
+        {
+            return errors.ToProblem();
+        }
+
+        var sender = caller.UserId();
+        var recipient = request.RecipientId!.Value;
+        if (recipient == sender)
+        {
+            return ApiProblem.Create(400, "cannot_gift_self", "You cannot send a gift to yourself.");
+        }
+
+        var roles = await db.Users.Where(u => u.Id == recipient && u.BannedAt == null).Select(u => u.Roles).FirstOrDefaultAsync();
+        if (roles is null)
+        {
+            return ApiProblem.NotFound("No user has this id.");
+        }
+
+        if (!roles.Split(',', StringSplitOptions.TrimEntries).Contains(Role.Creator, StringComparer.Ordinal))
+        {
+            return ApiProblem.Create(400, "recipient_not_creator", "Gifts can only be sent to creators.");
+        }
+
+        if (await blocks.IsBlockedAsync(sender, recipient))
+        {
+            return MoneyProblems.Blocked("You cannot send gifts to this user.");
+        }
+
+        var amount = checked(gift!.Price * quantity);
+        var split = RevenueSplit.Compute(amount, options.Splits.Gift);
+        var transaction = new LedgerTransaction
+        {
+            Id = Guid.CreateVersion7(), Type = TransactionType.Gift, Amount = amount, InitiatorId = sender,
+            Metadata = JsonSerializer.Serialize(new { giftId = request.GiftId, quantity, recipientId = recipient, liveSessionId = request.LiveSessionId }),
+        };
+        var senderWallet = LedgerAccountRef.Wallet(sender);
+        await using var databaseTransaction = await ledger.BeginAsync(db);
+        var posted = await ledger.PostAsync(db, transaction,
+        [
+            new Posting(senderWallet, -amount, recipient),
+            new Posting(LedgerAccountRef.Earnings(recipient), split.Creator, sender),
+            new Posting(LedgerAccountRef.Revenue, split.Platform),
+            new Posting(LedgerAccountRef.ProcessorFees, split.Processor),
+        ]);
+        if (posted is not PostResult.Posted done)
+        {
+            metrics.Refused("gift");
+            return MoneyProblems.InsufficientFunds();
+        }
+
+        faults.At("wallet.after-debit");
+        var response = new GiftResponse(transaction.Id, amount, split, request.GiftId!, quantity, recipient, done.BalanceAfter(senderWallet) ?? 0);
+        audit.Add(db, "wallet.gift_sent", "transaction", transaction.Id.ToString(), new { recipientId = recipient, giftId = request.GiftId, quantity, amount });
+        events.Raise(db, new GiftSent(transaction.Id, sender, recipient, request.GiftId!, gift.Name, quantity, amount, split.Creator, request.LiveSessionId, transaction.CreatedAt));
+        idempotency.Complete(db, StatusCodes.Status201Created, response);
+        await db.SaveChangesAsync();
+        await databaseTransaction.CommitAsync();
+        metrics.CoinsGifted.Add(amount);
+        return TypedResults.Created($"/api/v1/wallet/transactions/{transaction.Id}", response);
+    }
+}

@@ -1,0 +1,228 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spotlight.Data;
+using Spotlight.Platform;
+
+namespace Spotlight.Wallet.Topups;
+
+/// <summary>A payment provider top-ups can go through. The sandbox is built in; a real provider (Stripe) plugs in beside it.</summary>
+public interface IPaymentProvider
+{
+    /// <summary>The name in <c>/api/v1/payments/webhooks/{name}</c> and in <c>topup_clearing:{name}</c>.</summary>
+    string Name { get; }
+
+    /// <summary>Starts paying for a top-up; returns where to send the user, if the provider has a checkout page.</summary>
+    Task<string?> CreateCheckoutAsync(Topup topup, CancellationToken cancellationToken);
+
+    /// <summary>Checks a webhook's signature over the raw body and reads the event, or says why it is refused.</summary>
+    WebhookVerification Verify(IHeaderDictionary headers, byte[] body, DateTimeOffset now);
+}
+
+/// <summary>A provider's event, in the terms Spotlight needs: the coins it claims, or the fiat price it was paid (minor units).</summary>
+public sealed record PaymentWebhookEvent(string Id, string Type, Guid? TopupId, long? Amount)
+{
+    public const string TopupSucceeded = "topup.succeeded";
+
+    /// <summary>What the payer paid, in the currency's minor units, when the provider says (Stripe's <c>amount_total</c>).</summary>
+    public long? Price { get; init; }
+
+    public string? Currency { get; init; }
+}
+
+public abstract record WebhookVerification
+{
+    private WebhookVerification()
+    {
+    }
+
+    public sealed record Valid(PaymentWebhookEvent Event) : WebhookVerification;
+
+    /// <summary>A missing, malformed, wrong or stale signature: 400 <c>invalid_signature</c>.</summary>
+    public sealed record InvalidSignature(string Reason) : WebhookVerification;
+
+    /// <summary>Signed correctly but not an event this provider understands: 400 <c>invalid_event</c>.</summary>
+    public sealed record InvalidEvent(string Reason) : WebhookVerification;
+
+    /// <summary>The provider has no webhook secret (Production on PostgreSQL without the setting): 503.</summary>
+    public sealed record NotConfigured(string Reason) : WebhookVerification;
+}
+
+/// <summary>
+/// Stripe's signing scheme with Spotlight's event body: <c>Spotlight-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of
+/// "t.body"&gt;</c>, refused when <c>t</c> is more than 300 s from now, compared in constant time.
+/// </summary>
+public static class WebhookSignature
+{
+    public const int ToleranceSeconds = 300;
+
+    public static string Sign(string secret, long timestamp, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return $"t={timestamp.ToString(CultureInfo.InvariantCulture)},v1={Convert.ToHexStringLower(Compute(secret, timestamp, body))}";
+    }
+
+    public static string? Check(string header, string secret, byte[] body, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return "The signature header is missing.";
+        }
+
+        long? timestamp = null;
+        var candidates = new List<byte[]>();
+        foreach (var part in header.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            var (key, value) = (part[..eq], part[(eq + 1)..]);
+            if (key == "t" && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var t))
+            {
+                timestamp = t;
+            }
+            else if (key == "v1" && value.Length == 64)
+            {
+                try
+                {
+                    candidates.Add(Convert.FromHexString(value));
+                }
+                catch (FormatException)
+                {
+                    // Not hex: cannot match.
+                }
+            }
+        }
+
+        if (timestamp is not { } ts || candidates.Count == 0)
+        {
+            return "The signature header needs t=<unix seconds> and v1=<hex HMAC-SHA256>.";
+        }
+
+        if (Math.Abs(now.ToUnixTimeSeconds() - ts) > ToleranceSeconds)
+        {
+            return $"The signature's timestamp is more than {ToleranceSeconds} seconds from now.";
+        }
+
+        var expected = Compute(secret, ts, body);
+        var match = false;
+        foreach (var candidate in candidates)
+        {
+            // Every candidate is compared, in constant time, whatever the outcome of the others.
+            match |= CryptographicOperations.FixedTimeEquals(expected, candidate);
+        }
+
+        return match ? null : "The signature does not match the body.";
+    }
+
+    private static byte[] Compute(string secret, long timestamp, byte[] body)
+    {
+        var prefix = Encoding.UTF8.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".");
+        var signed = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed, prefix.Length);
+        return HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed);
+    }
+}
+
+/// <summary>
+/// The built-in provider for development and tests (API.md, "Built-in sandbox payment provider"): no checkout page,
+/// the event is whatever a developer signs with <c>Payments:Sandbox:WebhookSecret</c>.
+/// </summary>
+internal sealed class SandboxPaymentProvider(SandboxWebhookSecret secret) : IPaymentProvider
+{
+    public const string ProviderName = "sandbox";
+    public const string SignatureHeader = "Spotlight-Signature";
+
+    public string Name => ProviderName;
+
+    public Task<string?> CreateCheckoutAsync(Topup topup, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
+
+    public WebhookVerification Verify(IHeaderDictionary headers, byte[] body, DateTimeOffset now)
+    {
+        if (secret.Value is not { } key)
+        {
+            return new WebhookVerification.NotConfigured(secret.Problem ?? "The sandbox webhook secret is not set.");
+        }
+
+        if (WebhookSignature.Check(headers[SignatureHeader].ToString(), key, body, now) is { } problem)
+        {
+            return new WebhookVerification.InvalidSignature(problem);
+        }
+
+        try
+        {
+            var json = JsonNode.Parse(body) as JsonObject;
+            var id = json?["id"]?.GetValue<string>();
+            var type = json?["type"]?.GetValue<string>();
+            if (string.IsNullOrWhiteSpace(id) || id.Length > 255 || string.IsNullOrWhiteSpace(type) || type.Length > 100)
+            {
+                return new WebhookVerification.InvalidEvent("The event needs an id (up to 255 characters) and a type.");
+            }
+
+            var data = json!["data"] as JsonObject;
+            Guid? topupId = Guid.TryParse(data?["topupId"]?.GetValue<string>(), out var parsed) ? parsed : null;
+            long? amount = data?["amount"] is JsonValue value && value.TryGetValue<long>(out var coins) ? coins : null;
+            return new WebhookVerification.Valid(new PaymentWebhookEvent(id, type, topupId, amount));
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+        {
+            return new WebhookVerification.InvalidEvent("The event body is not the sandbox's JSON event.");
+        }
+    }
+}
+
+/// <summary>
+/// <c>Payments:Sandbox:WebhookSecret</c>. Never defaulted in code or config: when unset it is generated once into
+/// <c>{data}/payments-sandbox.json</c> (owner-only) for a single node; in Production on PostgreSQL (several nodes, one
+/// secret) nothing is generated and sandbox webhooks are refused until the setting is made.
+/// </summary>
+public sealed class SandboxWebhookSecret
+{
+    public const string Setting = "Payments:Sandbox:WebhookSecret";
+
+    public SandboxWebhookSecret(IConfiguration configuration, IHostEnvironment environment, DataDirectory dataDirectory, DatabaseOptions database, ILogger<SandboxWebhookSecret> logger)
+    {
+        var configured = configuration[Setting];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            Value = configured;
+            return;
+        }
+
+        if (environment.IsProduction() && database.IsPostgres)
+        {
+            Problem = $"Sandbox webhooks are refused: set {Setting} (the same on every node).";
+            logger.LogWarning("{Setting} is not set: sandbox payment webhooks will be refused", Setting);
+            return;
+        }
+
+        var file = dataDirectory.Combine("payments-sandbox.json");
+        if (File.Exists(file) && JsonNode.Parse(File.ReadAllText(file))?["webhookSecret"]?.GetValue<string>() is { Length: > 0 } stored)
+        {
+            Value = stored;
+            return;
+        }
+
+        Value = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var temporary = file + ".tmp";
+        using (var stream = OperatingSystem.IsWindows()
+            ? new FileStream(temporary, FileMode.Create, FileAccess.Write)
+            : new FileStream(temporary, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+        {
+            JsonSerializer.Serialize(stream, new JsonObject { ["webhookSecret"] = Value });
+        }
+
+        File.Move(temporary, file, overwrite: true);
+        logger.LogInformation("Generated a sandbox webhook secret into {File}", file);
+    }
+
+    public string? Value { get; }
+
+    public string? Problem { get; }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Spotlight.Wallet.Topups;
+
+/// <summary><c>Payments:Stripe</c>: the provider is registered only when both keys are set.</summary>
+public sealed class StripeOptions
+{
+    public const string Section = "Payments:Stripe";
+
+    public string? SecretKey { get; set; }
+
+    public string? WebhookSecret { get; set; }
+
+    public string SuccessUrl { get; set; } = "https://example.invalid/wallet?topup=success";
+
+    public string CancelUrl { get; set; } = "https://example.invalid/wallet?topup=canceled";
+
+    public Uri ApiBase { get; set; } = new("https://api.stripe.com/");
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(SecretKey) && !string.IsNullOrWhiteSpace(WebhookSecret);
+}
+
+/// <summary>
+/// Stripe Checkout: a top-up opens a Checkout Session (its url is the top-up's <c>checkoutUrl</c>); Stripe's
+/// <c>checkout.session.completed</c> webhook (signed in <c>Stripe-Signature</c>, the same t/v1 scheme as the sandbox)
+/// credits it. The session carries the top-up id in <c>client_reference_id</c> and <c>metadata.topupId</c>, and the
+/// amount paid is checked against the package's price.
+/// </summary>
+internal sealed class StripePaymentProvider(StripeOptions options, IHttpClientFactory clients) : IPaymentProvider
+{
+    public const string ProviderName = "stripe";
+    public const string SignatureHeader = "Stripe-Signature";
+
+    public string Name => ProviderName;
+
+    public async Task<string?> CreateCheckoutAsync(Topup topup, CancellationToken cancellationToken)
+    {
+        var client = clients.CreateClient(ProviderName);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBase, "v1/checkout/sessions"))
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["mode"] = "payment",
+                ["success_url"] = options.SuccessUrl,
+                ["cancel_url"] = options.CancelUrl,
+                ["client_reference_id"] = topup.Id.ToString(),
+                ["metadata[topupId]"] = topup.Id.ToString(),
+                ["line_items[0][quantity]"] = "1",
+                ["line_items[0][price_data][currency]"] = topup.Currency,
+                ["line_items[0][price_data][unit_amount]"] = topup.Price.ToString(CultureInfo.InvariantCulture),
+                ["line_items[0][price_data][product_data][name]"] = $"{topup.Coins} coins",
+            }),
+        };
+        request.Headers.Authorization = new("Bearer", options.SecretKey);
+        request.Headers.Add("Idempotency-Key", "topup-" + topup.Id.ToString("N"));
+        using var response = await client.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var session = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+        return session?["url"]?.GetValue<string>();
+    }
+
+    public WebhookVerification Verify(IHeaderDictionary headers, byte[] body, DateTimeOffset now)
+    {
+        if (WebhookSignature.Check(headers[SignatureHeader].ToString(), options.WebhookSecret!, body, now) is { } problem)
+        {
+            return new WebhookVerification.InvalidSignature(problem);
+        }
+
+        try
+        {
+            var json = JsonNode.Parse(body) as JsonObject;
+            var id = json?["id"]?.GetValue<string>();
+            var type = json?["type"]?.GetValue<string>();
+            if (string.IsNullOrWhiteSpace(id) || id.Length > 255 || string.IsNullOrWhiteSpace(type) || type.Length > 100)
+            {
+                return new WebhookVerification.InvalidEvent("The event needs an id and a type.");
+            }
+
+            var session = json!["data"]?["object"] as JsonObject;
+            var paid = type is "checkout.session.completed" or "checkout.session.async_payment_succeeded"
+                && session?["payment_status"]?.GetValue<string>() == "paid";
+            if (!paid)
+            {
+                // Recorded and acknowledged, nothing credited (an unpaid session, another event type).
+                return new WebhookVerification.Valid(new PaymentWebhookEvent(id, type, null, null));
+            }
+
+            var reference = session!["client_reference_id"]?.GetValue<string>() ?? session["metadata"]?["topupId"]?.GetValue<string>();
+            Guid? topupId = Guid.TryParse(reference, out var parsed) ? parsed : null;
+            long? price = session["amount_total"] is JsonValue total && total.TryGetValue<long>(out var cents) ? cents : null;
+            return new WebhookVerification.Valid(new PaymentWebhookEvent(id, PaymentWebhookEvent.TopupSucceeded, topupId, null)
+            {
+                Price = price,
+                Currency = session["currency"]?.GetValue<string>(),
+            });
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+        {
+            return new WebhookVerification.InvalidEvent("The body is not a Stripe event.");
+        }
+    }
+}
