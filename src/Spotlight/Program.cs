@@ -1,3 +1,4 @@
+using Spotlight.Admin;
 using Spotlight.Data;
 using Spotlight.Identity;
 using Spotlight.Platform;
@@ -12,6 +13,7 @@ builder.AddPlatform();
 builder.AddData();
 builder.AddIdentity();
 builder.AddSocial();
+builder.AddAdmin();
 
 var app = builder.Build();
 if (commandLine.IsCommand)
@@ -23,6 +25,7 @@ app.UsePlatform();
 app.MapPlatform();
 app.MapIdentity();
 app.MapSocial();
+app.MapAdmin();
 
 await app.MigrateOnStartupAsync();
 await app.RunAsync();
