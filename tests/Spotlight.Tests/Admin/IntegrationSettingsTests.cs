@@ -196,3 +196,18 @@ public sealed class RateLimitSettingsTests(SpotlightApp app) : IClassFixture<Spo
         Assert.False((await admin.Client.GetAsync("/api/v1/me")).Headers.Contains("X-RateLimit-Limit"));
     }
 }
+
+public sealed class AdminOpenApiTests(SpotlightApp app) : IClassFixture<SpotlightApp>
+{
+    [Fact]
+    public async Task The_openapi_document_describes_the_admin_endpoints_and_none_of_the_console_pages()
+    {
+        var document = await (await app.CreateClient().GetAsync("/openapi/v1.json")).ShouldBeAsync(HttpStatusCode.OK);
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/v1/admin/stats", paths);
+        Assert.Contains("/api/v1/admin/settings/integrations", paths);
+        Assert.Contains("/api/v1/admin/settings/integrations/{section}", paths);
+        Assert.Contains("/api/v1/admin/audit", paths);
+        Assert.DoesNotContain(paths, p => p.StartsWith("/admin", StringComparison.Ordinal));
+    }
+}

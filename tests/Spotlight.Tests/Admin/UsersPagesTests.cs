@@ -61,7 +61,8 @@ public sealed class UsersPagesTests(SpotlightApp app) : IClassFixture<SpotlightA
         Assert.Equal(2, page.QuerySelectorAll("[aria-label='Active sessions'] tbody tr").Length); // registration + the sign-in after the role change
         Assert.Contains(page.QuerySelectorAll("[data-testid=audit-table] code"), c => c.TextContent == "auth.login_succeeded");
 
-        Assert.Equal(HttpStatusCode.NotFound, (await console.Http.GetAsync($"/admin/users/{Guid.NewGuid()}")).StatusCode);
+        var missing = await console.GetPageAsync($"/admin/users/{Guid.NewGuid()}", HttpStatusCode.NotFound);
+        Assert.Equal("No such account", missing.QuerySelector("h1")!.TextContent);
     }
 
     [Fact]

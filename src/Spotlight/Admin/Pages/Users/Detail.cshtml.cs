@@ -31,7 +31,7 @@ public sealed class DetailModel(SpotlightDb db, TimeProvider time, AuditLog audi
     [BindProperty]
     public string? Tier { get; set; }
 
-    public AdminUserResponse Account { get; private set; } = null!;
+    public AdminUserResponse? Account { get; private set; }
 
     public IReadOnlyList<Session> ActiveSessions { get; private set; } = [];
 
@@ -42,7 +42,7 @@ public sealed class DetailModel(SpotlightDb db, TimeProvider time, AuditLog audi
     /// <summary>Which action failed (its form opens again, with what was typed).</summary>
     public string? FailedAction { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Missing();
 
     public Task<IActionResult> OnPostBanAsync() => RunAsync("ban", async () =>
         (await AdminUsersApi.Ban(Id, new BanRequest(Reason), User, db, sessions, audit, time, events)).Result, "banned; their sessions and tokens have ended");
@@ -72,7 +72,7 @@ public sealed class DetailModel(SpotlightDb db, TimeProvider time, AuditLog audi
         var result = await run();
         if (ApiOutcome.IsNotFound(result))
         {
-            return NotFound();
+            return Missing();
         }
 
         if (ApiOutcome.Error(result) is { } error)
@@ -80,13 +80,23 @@ public sealed class DetailModel(SpotlightDb db, TimeProvider time, AuditLog audi
             FailedAction = action;
             Errors.Add(error);
             db.ChangeTracker.Clear();
-            return await LoadAsync(keepInput: true) ? Page() : NotFound();
+            return await LoadAsync(keepInput: true) ? Page() : Missing();
         }
 
         var handle = await db.Users.AsNoTracking().Where(u => u.Id == Id).Select(u => u.UserName).SingleAsync();
         Flash($"@{handle} was {done}.");
         return RedirectToPage(new { id = Id });
     }
+
+    /// <summary>A 404 that still looks like the console, with a way back.</summary>
+    private IActionResult Missing()
+    {
+        Account = null;
+        Response.StatusCode = StatusCodes.Status404NotFound;
+        return Page();
+    }
+
+    public bool IsMissing => Account is null;
 
     private async Task<bool> LoadAsync(bool keepInput = false)
     {
