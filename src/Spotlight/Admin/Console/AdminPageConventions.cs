@@ -52,8 +52,18 @@ internal sealed class AdminSecurityHeadersMiddleware(RequestDelegate next)
     {
         if (context.Request.Path.StartsWithSegments("/admin"))
         {
-            context.Response.Headers.ContentSecurityPolicy = Policy;
-            context.Response.Headers.CacheControl = "no-store";
+            var headers = context.Response.Headers;
+            headers.ContentSecurityPolicy = Policy;
+            // Pages with a form get no-store from antiforgery (which warns if it finds the header already set).
+            context.Response.OnStarting(() =>
+            {
+                if (!headers.ContainsKey(Microsoft.Net.Http.Headers.HeaderNames.CacheControl))
+                {
+                    headers.CacheControl = "no-store";
+                }
+
+                return Task.CompletedTask;
+            });
         }
 
         return next(context);

@@ -289,6 +289,8 @@ namespace Spotlight.Data.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Action", "Id");
+
                     b.HasIndex("ActorId", "At");
 
                     b.HasIndex("TargetId", "At");
