@@ -79,9 +79,9 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         var page = await app.NewPageAsync();
         await app.SignInAsync(page, admin);
         await page.GotoAsync("/admin/users");
+        await BrowserApp.ScreenshotAsync(page, "users");
         await page.GetByLabel("Search by email or handle").FillAsync(target.Handle);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await BrowserApp.ScreenshotAsync(page, "users");
         await page.GetByRole(AriaRole.Link, new() { Name = "@" + target.Handle }).ClickAsync();
         await page.WaitForURLAsync($"**/admin/users/{target.Id}");
 
