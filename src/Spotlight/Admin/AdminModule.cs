@@ -22,6 +22,11 @@ public static class AdminModule
         var services = builder.Services;
         var options = builder.Configuration.GetSection(AdminOptions.Section).Get<AdminOptions>() ?? new AdminOptions();
         options.RequireTwoFactor ??= builder.Environment.IsProduction();
+        if (options.IdleTimeoutMinutes < 1 || options.AbsoluteTimeoutHours < 1 || options.SettingsRefreshSeconds <= 0 || options.MetricsSampleSeconds <= 0)
+        {
+            throw new InvalidOperationException("Admin:IdleTimeoutMinutes and Admin:AbsoluteTimeoutHours must be at least 1; Admin:SettingsRefreshSeconds and Admin:MetricsSampleSeconds above 0.");
+        }
+
         services.AddSingleton(options);
         var production = builder.Environment.IsProduction();
         var secure = production ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;

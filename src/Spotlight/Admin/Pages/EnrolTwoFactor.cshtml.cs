@@ -13,13 +13,18 @@ namespace Spotlight.Admin.Pages;
 /// authenticator key, confirmed with a current code, then ten recovery codes shown once.
 /// </summary>
 [AllowDuringEnrolment]
-public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFactor, SpotlightDb db, AuditLog audit, TimeProvider time, SpotlightIdentityOptions identity) : AdminPage
+public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFactor, SpotlightDb db, AuditLog audit, TimeProvider time, SpotlightIdentityOptions identity, AdminOptions options) : AdminPage
 {
     public string? Secret { get; private set; }
 
     public string? OtpauthUri { get; private set; }
 
+    /// <summary>The otpauth URI as a QR code (a PNG data URI: an image, so the CSP's img-src covers it).</summary>
+    public string? QrCodeDataUri { get; private set; }
+
     public bool AlreadyEnabled { get; private set; }
+
+    public bool Required => options.RequireTwoFactor == true;
 
     public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
 
@@ -83,6 +88,9 @@ public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFa
         Secret = key;
         var issuer = Uri.EscapeDataString(identity.TotpIssuer);
         OtpauthUri = $"otpauth://totp/{Uri.EscapeDataString($"{identity.TotpIssuer}:{user.Email}")}?secret={key}&issuer={issuer}&digits=6&period=30&algorithm=SHA1";
+        using var generator = new QRCoder.QRCodeGenerator();
+        using var data = generator.CreateQrCode(OtpauthUri, QRCoder.QRCodeGenerator.ECCLevel.M);
+        QrCodeDataUri = "data:image/png;base64," + Convert.ToBase64String(new QRCoder.PngByteQRCode(data).GetGraphic(5));
     }
 
     private async Task SignInAgainAsync(User user, bool enrolmentPending)

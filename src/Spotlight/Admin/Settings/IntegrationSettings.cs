@@ -196,7 +196,19 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
 
         if (changed.Count > 0)
         {
-            await db.SaveChangesAsync(cancellationToken);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another administrator saved the same new field at the same moment (primary key taken).
+                return new SettingsSaveResult([], new Dictionary<string, string[]>
+                {
+                    [section.Name] = ["Another change to this section was saved at the same moment. Reload the page and try again."],
+                });
+            }
+
             await ReloadAsync(cancellationToken);
         }
 
