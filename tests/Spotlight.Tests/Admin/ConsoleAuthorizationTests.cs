@@ -100,11 +100,40 @@ public sealed class ConsoleAuthorizationTests(SpotlightApp app) : IClassFixture<
         Assert.Empty(page.QuerySelectorAll("form[action*=handler]"));
         Assert.Contains("Changing one needs an administrator", page.Body!.TextContent, StringComparison.Ordinal);
 
-        // The antiforgery token of the page's sign-out form is valid for this moderator: the refusal is the role's.
+        // The antiforgery token of the page's sign-out form is valid for this moderator: each refusal is the role's.
         var token = page.QuerySelector("input[name=__csrf]")!.GetAttribute("value")!;
-        var response = await console.Http.PostAsync($"/admin/users/{target.Id}?handler=Ban",
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["__csrf"] = token, ["Reason"] = "spam" }));
-        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        foreach (var handler in new[] { "Ban", "Unban", "Roles", "Tier", "RevokeSessions", "ResetTwoFactor" })
+        {
+            var response = await console.Http.PostAsync($"/admin/users/{target.Id}?handler={handler}", new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__csrf"] = token, ["Reason"] = "spam", ["Roles"] = "admin", ["Tier"] = "creator",
+            }));
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{handler}: {(int)response.StatusCode}");
+        }
+
+        var user = await app.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == target.Id));
+        Assert.Null(user.BannedAt);
+        Assert.Equal("user", user.Roles);
+        Assert.Equal("free", user.Tier);
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<Spotlight.Identity.Sessions.Session>().CountAsync(s => s.UserId == target.Id && s.RevokedAt == null)));
+    }
+
+    [Fact]
+    public async Task A_signed_out_visitor_posting_a_console_form_is_sent_to_sign_in_and_nothing_changes()
+    {
+        var target = await app.CreateUserAsync();
+        var visitor = ConsoleClient.Anonymous(app);
+        var token = (await visitor.GetPageAsync("/admin/login")).QuerySelector("input[name=__csrf]")!.GetAttribute("value")!;
+        foreach (var path in new[] { $"/admin/users/{target.Id}?handler=Ban", "/admin/settings?section=cors", "/admin/logout" })
+        {
+            var response = await visitor.Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__csrf"] = token, ["Reason"] = "spam", ["Values[allowedOrigins]"] = "https://evil.example",
+            }));
+            Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{path}: {(int)response.StatusCode}");
+            Assert.StartsWith("/admin/login", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
+        }
+
         Assert.Null(await app.WithDbAsync(db => db.Users.Where(u => u.Id == target.Id).Select(u => u.BannedAt).SingleAsync()));
     }
 

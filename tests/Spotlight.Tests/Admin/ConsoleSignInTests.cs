@@ -75,6 +75,14 @@ public sealed class ConsoleSignInTests(SpotlightApp app) : IClassFixture<Spotlig
     }
 
     [Fact]
+    public async Task An_empty_form_asks_for_email_and_password()
+    {
+        var response = await ConsoleClient.Anonymous(app).SubmitAsync("/admin/login", "form", new() { ["Email"] = "", ["Password"] = "" });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Enter your email and password.", (await ConsoleClient.ParseAsync(response)).QuerySelector("[role=alert]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wrong_passwords_in_the_console_count_toward_the_lockout_of_the_api()
     {
         var admin = await app.CreateAdminAsync();
