@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Spotlight.Admin.Console;
-using Spotlight.Identity;
 
 namespace Spotlight.Admin.Pages;
 
@@ -111,6 +110,4 @@ public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeP
             && !url.Contains('\\', StringComparison.Ordinal) && !url.StartsWith("/admin/login", StringComparison.Ordinal)
             ? url
             : "/admin";
-
-    internal static bool IsStaff(User user) => user.IsInRole(Role.Admin) || user.IsInRole(Role.Moderator);
 }
