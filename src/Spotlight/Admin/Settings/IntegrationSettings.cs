@@ -53,7 +53,7 @@ public sealed record SettingsSaveResult(IReadOnlyList<string> Changed, IReadOnly
 public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProtector protector, IConfiguration configuration, TimeProvider time, AuditLog audit)
 {
     private static readonly string[] SplitParts = ["Creator", "Platform", "Processor"];
-    private Snapshot _snapshot = Snapshot.Empty;
+    private volatile Snapshot _snapshot = Snapshot.Empty;
 
     /// <summary>The origins in force; the same list instance until the setting changes.</summary>
     public IReadOnlyList<string> AllowedOrigins => _snapshot.Origins(this);

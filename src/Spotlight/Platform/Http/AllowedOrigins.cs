@@ -24,13 +24,12 @@ internal sealed class AllowedOriginsPolicyProvider(IAllowedOrigins origins) : IC
     private static readonly string[] ExposedHeaders =
         ["X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotent-Replayed"];
 
-    private (IReadOnlyList<string> Origins, CorsPolicy Policy)? _cached;
+    private volatile Cached? _cached; // one reference, swapped whole: readers never see half of an update
 
     public Task<CorsPolicy?> GetPolicyAsync(HttpContext context, string? policyName)
     {
         var current = origins.Current;
-        var cached = _cached;
-        if (cached is { } hit && ReferenceEquals(hit.Origins, current))
+        if (_cached is { } hit && ReferenceEquals(hit.Origins, current))
         {
             return Task.FromResult<CorsPolicy?>(hit.Policy);
         }
@@ -42,7 +41,9 @@ internal sealed class AllowedOriginsPolicyProvider(IAllowedOrigins origins) : IC
         }
 
         var policy = builder.Build();
-        _cached = (current, policy);
+        _cached = new Cached(current, policy);
         return Task.FromResult<CorsPolicy?>(policy);
     }
+
+    private sealed record Cached(IReadOnlyList<string> Origins, CorsPolicy Policy);
 }
