@@ -25,6 +25,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
             ("/admin", "dashboard"), ("/admin/users", "users"), ($"/admin/users/{target.Id}", "user-detail"), ("/admin/audit", "audit"),
             ("/admin/settings", "settings"), ("/admin/system", "system"), ("/admin/2fa", "two-factor"), ("/admin/logout", "logout"),
             ("/admin/users?query=nobody-matches-this", "users-empty"), ("/admin/audit?from=not-a-date", "audit-invalid"),
+            ("/admin/no-such-page", "not-found"), ($"/admin/users/{Guid.NewGuid()}", "user-missing"),
         })
         {
             await CheckAsync(page, path, name, problems);

@@ -85,6 +85,7 @@ public static class AdminModule
         app.UseMiddleware<AdminSecurityHeadersMiddleware>();
         app.MapAdminAssets();
         app.MapRazorPages();
+        app.MapFallbackToPage("/admin/{**path}", "/NotFound");
         var console = app.MapGroup("/admin").ExcludeFromDescription();
         console.MapGet("/dashboard.json", AdminApi.LiveTiles).RequireAuthorization(AdminCookie.EnrolledStaffPolicy);
         console.MapGet("/audit/export.csv", AdminApi.AuditCsv).RequireAuthorization(AdminCookie.EnrolledStaffPolicy);

@@ -36,11 +36,12 @@ internal static class AdminTestData
                 continue;
             }
 
-            var path = "/" + pattern.Replace("{id:guid}", someUserId.ToString(), StringComparison.Ordinal).Replace("{name}", "admin.css", StringComparison.Ordinal);
+            var path = "/" + pattern.Replace("{id:guid}", someUserId.ToString(), StringComparison.Ordinal).Replace("{name}", "admin.css", StringComparison.Ordinal)
+                .Replace("{**path}", "no-such-page", StringComparison.Ordinal);
             Assert.DoesNotContain("{", path, StringComparison.Ordinal); // a new route parameter: teach this method a value for it
             var anonymous = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null;
             var policies = endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy).ToList();
-            var isPage = endpoint.Metadata.Any(m => m.GetType().Name == "PageActionDescriptor" || m is Microsoft.AspNetCore.Mvc.RazorPages.CompiledPageActionDescriptor);
+            var isPage = endpoint.Metadata.Any(m => m.GetType().Namespace?.StartsWith("Microsoft.AspNetCore.Mvc.RazorPages", StringComparison.Ordinal) == true);
             routes.Add(new ConsoleRoute(path, isPage, anonymous, policies.Contains("admin-console-admin")));
         }
 

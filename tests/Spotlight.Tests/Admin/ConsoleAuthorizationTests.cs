@@ -19,6 +19,7 @@ public sealed class ConsoleAuthorizationTests(SpotlightApp app) : IClassFixture<
         Assert.Contains(routes, r => r.Path == "/admin/users" && r.IsPage);
         Assert.Contains(routes, r => r.Path == "/admin/settings" && r.IsPage && r.AdminOnly);
         Assert.Contains(routes, r => r.Path == "/admin/system" && r.IsPage && r.AdminOnly);
+        Assert.Contains(routes, r => r.Path == "/admin/no-such-page" && r.IsPage); // the fallback: any other /admin address
         Assert.Equal(AnonymousPages, routes.Where(r => r.Anonymous).Select(r => r.Path).Order(StringComparer.Ordinal).ToArray());
     }
 
@@ -63,7 +64,12 @@ public sealed class ConsoleAuthorizationTests(SpotlightApp app) : IClassFixture<
         foreach (var route in AdminTestData.ConsoleRoutes(app, admin.Id))
         {
             var response = await console.Http.GetAsync(route.Path);
-            var expected = route.Path == "/admin/denied" ? HttpStatusCode.Forbidden : HttpStatusCode.OK;
+            var expected = route.Path switch
+            {
+                "/admin/denied" => HttpStatusCode.Forbidden,
+                "/admin/no-such-page" or "/admin/not-found" => HttpStatusCode.NotFound,
+                _ => HttpStatusCode.OK,
+            };
             Assert.True(response.StatusCode == expected, $"{route.Path}: {(int)response.StatusCode} {response.Headers.Location}");
         }
     }
@@ -76,7 +82,11 @@ public sealed class ConsoleAuthorizationTests(SpotlightApp app) : IClassFixture<
         foreach (var route in AdminTestData.ConsoleRoutes(app, moderator.Id).Where(r => !r.Anonymous))
         {
             var response = await console.Http.GetAsync(route.Path);
-            if (route.AdminOnly)
+            if (route.Path is "/admin/no-such-page" or "/admin/not-found")
+            {
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            }
+            else if (route.AdminOnly)
             {
                 Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"{route.Path}: {(int)response.StatusCode}");
                 Assert.StartsWith("/admin/denied", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
