@@ -22,6 +22,9 @@ public sealed class BrowserApp : SpotlightApp
     /// <summary>Where screenshots go: the test output folder.</summary>
     public static string ScreenshotDirectory { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
+    /// <summary>The dashboard polls every second here, so a test can watch a counter change.</summary>
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Admin:DashboardRefreshSeconds"] = "1" };
+
     public override async Task InitializeAsync()
     {
         UseKestrel(0);

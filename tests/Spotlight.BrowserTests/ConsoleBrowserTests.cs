@@ -62,6 +62,13 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         Assert.True(box!.Width > 200 && box.Height > 80, "the chart is drawn at a readable size");
         await BrowserApp.ScreenshotAsync(page, "dashboard");
 
+        // The page's script polls the counters: a registration shows up without a reload.
+        var before = await page.Locator("[data-tile='users.total']").TextContentAsync();
+        await app.CreateUserAsync();
+        var after = await app.WithDbAsync(db => db.Users.CountAsync());
+        await Assertions.Expect(page.Locator("[data-tile='users.total']")).ToHaveTextAsync(after.ToString("N0", CultureInfo.InvariantCulture), new() { Timeout = 10_000 });
+        Assert.NotEqual(before, after.ToString("N0", CultureInfo.InvariantCulture));
+
         // Down to a phone's width the page still fits: nothing scrolls sideways.
         await page.SetViewportSizeAsync(390, 844);
         await page.ReloadAsync();

@@ -147,6 +147,7 @@ public sealed class IntegrationSettingsTests(SpotlightApp app) : IClassFixture<S
         Assert.Equal("••••••••ue42", page.QuerySelector("[data-testid=masked-payments-stripeWebhookSecret]")!.TextContent);
         Assert.Contains("Stripe webhook signing secret", page.QuerySelector("[role=status]")!.TextContent, StringComparison.Ordinal);
         Assert.Equal(string.Empty, page.QuerySelector("#payments-stripeWebhookSecret")!.GetAttribute("value") ?? string.Empty);
+        Assert.DoesNotContain(secret, app.Logs.AllText, StringComparison.Ordinal);
     }
 
     [Fact]

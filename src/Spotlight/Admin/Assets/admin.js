@@ -5,6 +5,7 @@
   var live = document.querySelector("[data-live-source]");
   if (!live || !window.fetch) { return; }
   var source = live.getAttribute("data-live-source");
+  var interval = Math.max(1000, parseInt(live.getAttribute("data-live-interval"), 10) || 15000);
   function refresh() {
     if (document.hidden) { return; }
     fetch(source, { credentials: "same-origin", headers: { "Accept": "application/json" } })
@@ -19,5 +20,5 @@
       })
       .catch(function () { /* the next round tries again */ });
   }
-  setInterval(refresh, 15000);
+  setInterval(refresh, interval);
 })();
