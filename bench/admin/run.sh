@@ -12,7 +12,8 @@ work=$(mktemp -d /tmp/spotlight-bench-admin-XXXXXX)
 server_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  [ -n "${pg_dir:-}" ] && tools/pg-throwaway stop "$pg_dir"
+  if [ -n "${pg_dir:-}" ]; then tools/pg-throwaway stop "$pg_dir"; rm -rf "$pg_dir"; fi
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
