@@ -189,6 +189,30 @@ public sealed class ConsoleSignInTests(SpotlightApp app) : IClassFixture<Spotlig
     }
 
     [Fact]
+    public async Task A_session_idle_for_longer_than_the_idle_timeout_ends_and_activity_keeps_it_alive()
+    {
+        var admin = await app.CreateAdminAsync();
+        var active = await ConsoleClient.SignInAsync(app, admin);
+        var idle = await ConsoleClient.SignInAsync(app, admin);
+        var shifted = TimeSpan.Zero;
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                app.Clock.Advance(TimeSpan.FromMinutes(20));
+                shifted += TimeSpan.FromMinutes(20);
+                await active.GetPageAsync("/admin/users"); // sliding: each request renews the 30 minutes
+            }
+
+            Assert.Equal(HttpStatusCode.Redirect, (await idle.Http.GetAsync("/admin/users")).StatusCode);
+        }
+        finally
+        {
+            app.Clock.Advance(-shifted);
+        }
+    }
+
+    [Fact]
     public async Task Sign_out_ends_the_session()
     {
         var admin = await app.CreateAdminAsync();
