@@ -29,7 +29,6 @@ public static class AdminModule
 
         services.AddSingleton(options);
         var production = builder.Environment.IsProduction();
-        var secure = production ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
 
         services.AddAuthentication().AddCookie(AdminCookie.Scheme, o => AdminCookie.Configure(o, options, production));
         services.AddAuthorizationBuilder()
@@ -54,7 +53,9 @@ public static class AdminModule
             o.Cookie.Name = "spotlight_admin_csrf";
             o.Cookie.Path = "/admin";
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = secure;
+            // SameAsRequest: with Always, antiforgery throws on any plain-HTTP request, which is what Kestrel sees behind a
+            // TLS-terminating proxy. The session cookie itself is Secure in Production (AdminCookie).
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.FormFieldName = "__csrf";
         });
         services.Configure<CookieTempDataProviderOptions>(o =>
@@ -62,7 +63,7 @@ public static class AdminModule
             o.Cookie.Name = "spotlight_admin_flash";
             o.Cookie.Path = "/admin";
             o.Cookie.SameSite = SameSiteMode.Strict;
-            o.Cookie.SecurePolicy = secure;
+            o.Cookie.SecurePolicy = production ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
 
         services.AddScoped<ConsoleSignIn>();
