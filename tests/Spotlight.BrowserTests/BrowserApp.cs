@@ -59,7 +59,7 @@ public sealed class BrowserApp : SpotlightApp
             BypassCSP = bypassCsp,
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000); // generous: CI machines are shared and sometimes slow
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {

@@ -89,6 +89,7 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await BrowserApp.ScreenshotAsync(page, "users");
         await page.GetByLabel("Search by email or handle").FillAsync(target.Handle);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/users?query=*"); // the unfiltered list has the same link: wait for the results
         await page.GetByRole(AriaRole.Link, new() { Name = "@" + target.Handle }).ClickAsync();
         await page.WaitForURLAsync($"**/admin/users/{target.Id}");
 
@@ -123,6 +124,7 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await page.GetByLabel("Action").FillAsync("settings.changed");
         await page.GetByLabel("Actor").FillAsync(admin.Handle);
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/audit?*action=*");
         var rows = page.Locator("[data-testid=audit-table] tbody tr");
         Assert.Equal(1, await rows.CountAsync());
         Assert.Contains("payments.stripeSecretKey", await rows.First.TextContentAsync(), StringComparison.Ordinal);
