@@ -23,7 +23,16 @@ public sealed class BrowserApp : SpotlightApp
     public static string ScreenshotDirectory { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
     /// <summary>The dashboard polls every second here, so a test can watch a counter change.</summary>
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Admin:DashboardRefreshSeconds"] = "1" };
+    /// <remarks>
+    /// Fewer background writes and a longer SQLite lock wait than the API tests: a browser test is one long sequence of
+    /// requests, and on a shared, overloaded machine a 5-second lock wait can run out (a 503 that strands the test).
+    /// </remarks>
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Admin:DashboardRefreshSeconds"] = "1",
+        ["Jobs:PollIntervalSeconds"] = "2",
+        ["Database:SqliteBusyTimeoutMs"] = "30000",
+    };
 
     public override async Task InitializeAsync()
     {
@@ -97,7 +106,15 @@ public sealed class BrowserApp : SpotlightApp
             await page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync();
         }
 
-        await page.WaitForURLAsync(url => !url.Contains("/admin/login", StringComparison.Ordinal));
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/admin/login", StringComparison.Ordinal));
+        }
+        catch (TimeoutException)
+        {
+            await ScreenshotAsync(page, "sign-in-stuck-" + user.Handle);
+            throw new InvalidOperationException($"Sign-in of {user.Email} stayed on {page.Url}, which shows: {await page.InnerTextAsync("main")}");
+        }
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
