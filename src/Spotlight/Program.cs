@@ -1,3 +1,4 @@
+using Spotlight.Admin;
 using Spotlight.Data;
 using Spotlight.Identity;
 using Spotlight.Platform;
@@ -14,6 +15,7 @@ builder.AddData();
 builder.AddIdentity();
 builder.AddSocial();
 builder.AddWallet();
+builder.AddAdmin();
 
 var app = builder.Build();
 if (commandLine.IsCommand)
@@ -26,6 +28,7 @@ app.MapPlatform();
 app.MapIdentity();
 app.MapSocial();
 app.MapWallet();
+app.MapAdmin();
 
 await app.MigrateOnStartupAsync();
 await app.RunAsync();

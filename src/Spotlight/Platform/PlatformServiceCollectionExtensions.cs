@@ -79,15 +79,10 @@ public static class PlatformServiceCollectionExtensions
         services.AddOpenApi(OpenApiDocumentation.Configure);
 
         // Security: CORS only for listed origins, request timeouts, graceful drain on SIGTERM.
-        var origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
-        services.AddCors(o => o.AddDefaultPolicy(p =>
-        {
-            if (origins.Length > 0)
-            {
-                p.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod().AllowCredentials()
-                    .WithExposedHeaders("X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotent-Replayed");
-            }
-        }));
+        // The allowed origins are read per request (IAllowedOrigins), so a source that changes at run time needs no restart.
+        services.AddCors();
+        services.AddSingleton<IAllowedOrigins, ConfiguredAllowedOrigins>();
+        services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, AllowedOriginsPolicyProvider>();
         services.AddRequestTimeouts(o => o.DefaultPolicy = new RequestTimeoutPolicy { Timeout = TimeSpan.FromSeconds(configuration.GetValue("Spotlight:RequestTimeoutSeconds", 30)) });
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(configuration.GetValue("Spotlight:ShutdownTimeoutSeconds", 30)));
         if (builder.Environment.IsProduction())
@@ -115,6 +110,7 @@ public static class PlatformServiceCollectionExtensions
         // Rate limits, idempotency, audit, jobs.
         var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddSingleton(rateLimits);
+        services.AddSingleton<IRateLimitTiers, ConfiguredRateLimitTiers>();
         var store = rateLimits.Store ?? (database.IsPostgres ? "postgres" : "memory");
         if (string.Equals(store, "postgres", StringComparison.OrdinalIgnoreCase))
         {

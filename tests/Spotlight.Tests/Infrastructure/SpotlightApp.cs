@@ -54,6 +54,7 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
+        await DisposeFixtureAsync();
         await base.DisposeAsync();
         if (_primary is not null)
         {
@@ -70,6 +71,9 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
             // A file still open on a slow shutdown; the temp folder is cleaned by the OS.
         }
     }
+
+    /// <summary>Releases what a derived fixture started (a browser), before the server stops.</summary>
+    protected virtual Task DisposeFixtureAsync() => Task.CompletedTask;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

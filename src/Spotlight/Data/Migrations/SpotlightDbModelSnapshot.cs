@@ -67,6 +67,27 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("user_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Admin.Settings.IntegrationSetting", b =>
+                {
+                    b.Property<string>("Section")
+                        .HasMaxLength(50);
+
+                    b.Property<string>("Field")
+                        .HasMaxLength(50);
+
+                    b.Property<DateTime>("UpdatedAt");
+
+                    b.Property<Guid?>("UpdatedBy");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(40000);
+
+                    b.HasKey("Section", "Field");
+
+                    b.ToTable("integration_settings", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Identity.Accounts.OneTimeToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -267,6 +288,8 @@ namespace Spotlight.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("At");
+
+                    b.HasIndex("Action", "Id");
 
                     b.HasIndex("ActorId", "At");
 

@@ -42,6 +42,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         builder.HasIndex(e => e.At);
         builder.HasIndex(e => new { e.ActorId, e.At });
         builder.HasIndex(e => new { e.TargetId, e.At });
+        // The admin console's audit log filters by action, newest first (keyset on Id).
+        builder.HasIndex(e => new { e.Action, e.Id });
     }
 }
 

@@ -43,3 +43,22 @@ public sealed record RateLimitPolicyMetadata(string Name);
 
 /// <summary>What one hit on a counter decided.</summary>
 public readonly record struct RateLimitDecision(bool Allowed, int Limit, int Remaining, int ResetSeconds);
+
+/// <summary>
+/// The per-minute limits by tier and for anonymous callers, read on every request so that a source that changes at run
+/// time (the admin console's settings) takes effect without a restart. The default reads <see cref="RateLimitOptions"/>.
+/// </summary>
+public interface IRateLimitTiers
+{
+    int AnonymousPerMinute { get; }
+
+    int PerMinute(string tier);
+}
+
+internal sealed class ConfiguredRateLimitTiers(RateLimitOptions options) : IRateLimitTiers
+{
+    public int AnonymousPerMinute => options.Anonymous;
+
+    public int PerMinute(string tier) =>
+        options.Tiers.TryGetValue(tier, out var perTier) ? perTier : options.Tiers.GetValueOrDefault("free", options.Anonymous);
+}

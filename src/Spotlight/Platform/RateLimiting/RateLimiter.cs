@@ -7,7 +7,7 @@ using Spotlight.Platform.Observability;
 namespace Spotlight.Platform.RateLimiting;
 
 /// <summary>Decides whether a caller may go on; features use it directly for limits keyed by something in the body (login per email).</summary>
-public sealed class RateLimiter(IRateLimitStore store, RateLimitOptions options, TimeProvider time, PlatformMetrics metrics)
+public sealed class RateLimiter(IRateLimitStore store, RateLimitOptions options, IRateLimitTiers tiers, TimeProvider time, PlatformMetrics metrics)
 {
     public RateLimitOptions Options => options;
 
@@ -54,12 +54,10 @@ public sealed class RateLimiter(IRateLimitStore store, RateLimitOptions options,
                 return null;
             }
 
-            var tier = user.FindFirstValue("tier") ?? "free";
-            var limit = options.Tiers.TryGetValue(tier, out var perTier) ? perTier : options.Tiers.GetValueOrDefault("free", options.Anonymous);
-            return ($"u:{subject}", limit);
+            return ($"u:{subject}", tiers.PerMinute(user.FindFirstValue("tier") ?? "free"));
         }
 
-        return ($"ip:{ClientIp(context)}", options.Anonymous);
+        return ($"ip:{ClientIp(context)}", tiers.AnonymousPerMinute);
     }
 
     public static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";

@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Spotlight.Admin.Console;
+using Spotlight.Admin.Dashboard;
+using Spotlight.Admin.Settings;
+using Spotlight.Admin.SystemStatus;
+using Spotlight.Identity;
+using Spotlight.Platform.Http;
+using Spotlight.Platform.RateLimiting;
+
+namespace Spotlight.Admin;
+
+/// <summary>
+/// The admin console at <c>/admin</c> (server-rendered Razor Pages with a cookie sign-in of its own) and the
+/// <c>/api/v1/admin</c> endpoints for stats, integration settings and the audit log. See docs/admin-console.md.
+/// </summary>
+public static class AdminModule
+{
+    public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var options = builder.Configuration.GetSection(AdminOptions.Section).Get<AdminOptions>() ?? new AdminOptions();
+        options.RequireTwoFactor ??= builder.Environment.IsProduction();
+        if (options.IdleTimeoutMinutes < 1 || options.AbsoluteTimeoutHours < 1 || options.SettingsRefreshSeconds <= 0 || options.MetricsSampleSeconds <= 0)
+        {
+            throw new InvalidOperationException("Admin:IdleTimeoutMinutes and Admin:AbsoluteTimeoutHours must be at least 1; Admin:SettingsRefreshSeconds and Admin:MetricsSampleSeconds above 0.");
+        }
+
+        services.AddSingleton(options);
+        var production = builder.Environment.IsProduction();
+
+        services.AddAuthentication().AddCookie(AdminCookie.Scheme, o => AdminCookie.Configure(o, options, production));
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminCookie.StaffPolicy, p => p.AddAuthenticationSchemes(AdminCookie.Scheme).RequireAuthenticatedUser().RequireRole(Role.Admin, Role.Moderator))
+            .AddPolicy(AdminCookie.EnrolledStaffPolicy, p => p.AddAuthenticationSchemes(AdminCookie.Scheme).RequireAuthenticatedUser().RequireRole(Role.Admin, Role.Moderator)
+                .RequireAssertion(c => !c.User.HasClaim(AdminCookie.EnrolmentPendingClaim, "true")))
+            .AddPolicy(AdminCookie.AdminPolicy, p => p.AddAuthenticationSchemes(AdminCookie.Scheme).RequireAuthenticatedUser().RequireRole(Role.Admin));
+
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Admin/Pages";
+            o.Conventions.Add(new AdminRoutePrefix());
+            o.Conventions.AuthorizeFolder("/", AdminCookie.StaffPolicy);
+            o.Conventions.AuthorizeFolder("/Settings", AdminCookie.AdminPolicy);
+            o.Conventions.AuthorizeFolder("/System", AdminCookie.AdminPolicy);
+            o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AllowAnonymousToPage("/Denied");
+            o.Conventions.ConfigureFilter(new EnrolmentGate());
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "spotlight_admin_csrf";
+            o.Cookie.Path = "/admin";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            // SameAsRequest: with Always, antiforgery throws on any plain-HTTP request, which is what Kestrel sees behind a
+            // TLS-terminating proxy. The session cookie itself is Secure in Production (AdminCookie).
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.FormFieldName = "__csrf";
+        });
+        services.Configure<CookieTempDataProviderOptions>(o =>
+        {
+            o.Cookie.Name = "spotlight_admin_flash";
+            o.Cookie.Path = "/admin";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = production ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        });
+
+        services.AddScoped<ConsoleSignIn>();
+        services.AddSingleton<IntegrationSettings>();
+        services.AddHostedService<IntegrationSettingsRefresher>();
+        services.Replace(ServiceDescriptor.Singleton<IAllowedOrigins, SettingsAllowedOrigins>());
+        services.Replace(ServiceDescriptor.Singleton<IRateLimitTiers, SettingsRateLimitTiers>());
+
+        services.AddSingleton<RequestMetricsRing>();
+        services.AddHostedService(sp => sp.GetRequiredService<RequestMetricsRing>());
+        services.AddScoped<DashboardReader>();
+        services.AddDashboardSource<UsersDashboard>();
+        services.AddDashboardSource<TrafficDashboard>();
+        services.AddScoped<SystemReader>();
+        return builder;
+    }
+
+    public static WebApplication MapAdmin(this WebApplication app)
+    {
+        app.UseMiddleware<AdminSecurityHeadersMiddleware>();
+        app.MapAdminAssets();
+        app.MapRazorPages();
+        app.MapFallbackToPage("/admin/{**path}", "/NotFound");
+        var console = app.MapGroup("/admin").ExcludeFromDescription();
+        console.MapGet("/dashboard.json", AdminApi.LiveTiles).RequireAuthorization(AdminCookie.EnrolledStaffPolicy);
+        console.MapGet("/audit/export.csv", AdminApi.AuditCsv).RequireAuthorization(AdminCookie.EnrolledStaffPolicy);
+        app.MapAdminGroup().MapAdminApi();
+        return app;
+    }
+}

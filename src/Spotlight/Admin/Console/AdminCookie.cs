@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.EntityFrameworkCore;
+using Spotlight.Data;
+using Spotlight.Identity;
+using Spotlight.Identity.Tokens;
+
+namespace Spotlight.Admin.Console;
+
+/// <summary>
+/// The console's own sign-in: a cookie separate from the API's bearer tokens (HttpOnly, SameSite=Strict, Secure in
+/// Production), sliding idle expiry and an absolute lifetime. Every request re-reads the account, so a ban, a role change
+/// or a password reset (any change of security stamp) ends a console session at once.
+/// </summary>
+public static class AdminCookie
+{
+    public const string Scheme = "AdminConsole";
+
+    /// <summary>Admins and moderators: the pages they may read.</summary>
+    public const string StaffPolicy = "admin-console";
+
+    /// <summary>Admins only: settings, system, and every action that changes something.</summary>
+    public const string AdminPolicy = "admin-console-admin";
+
+    /// <summary>Admins and moderators who have finished any required two-factor enrolment: the console's JSON and CSV.</summary>
+    public const string EnrolledStaffPolicy = "admin-console-enrolled";
+
+    public const string EnrolmentPendingClaim = "enrolment_pending";
+    public const string SignedInAtClaim = "signed_in_at";
+    public const string StampClaim = "sst";
+
+    public static ClaimsPrincipal CreatePrincipal(User user, DateTimeOffset signedInAt, bool enrolmentPending, string method)
+    {
+        var claims = new List<Claim>
+        {
+            new("sub", user.Id.ToString()),
+            new("name", user.Handle),
+            new("email", user.Email ?? ""),
+            new(StampClaim, TokenService.StampHash(user.SecurityStamp)),
+            new(SignedInAtClaim, signedInAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("amr", method),
+        };
+        claims.AddRange(user.RoleList.Where(r => r is Role.Admin or Role.Moderator).Select(r => new Claim("role", r)));
+        if (enrolmentPending)
+        {
+            claims.Add(new Claim(EnrolmentPendingClaim, "true"));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, "name", "role"));
+    }
+
+    public static void Configure(CookieAuthenticationOptions options, AdminOptions admin, bool production)
+    {
+        options.Cookie.Name = "spotlight_admin";
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Strict;
+        options.Cookie.SecurePolicy = production ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+        options.Cookie.Path = "/admin";
+        options.ExpireTimeSpan = TimeSpan.FromMinutes(admin.IdleTimeoutMinutes);
+        options.SlidingExpiration = true;
+        options.LoginPath = "/admin/login";
+        options.LogoutPath = "/admin/logout";
+        options.AccessDeniedPath = "/admin/denied";
+        options.ReturnUrlParameter = "returnUrl";
+        options.Events = new CookieAuthenticationEvents
+        {
+            OnValidatePrincipal = ValidateAsync,
+            // Pages: the browser is sent to sign in, or to the page that says what it may not do. Anything else (a form
+            // post, the JSON the dashboard polls) gets the status alone.
+            OnRedirectToLogin = context => Answer(context, StatusCodes.Status401Unauthorized),
+            OnRedirectToAccessDenied = context => Answer(context, StatusCodes.Status403Forbidden),
+        };
+    }
+
+    private static Task Answer(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        var request = context.Request;
+        var wantsPage = HttpMethods.IsGet(request.Method) && !request.Path.Value!.EndsWith(".json", StringComparison.Ordinal)
+            && !request.Path.Value.EndsWith(".csv", StringComparison.Ordinal);
+        if (wantsPage || (status == StatusCodes.Status401Unauthorized && HttpMethods.IsPost(request.Method)))
+        {
+            context.Response.Redirect(context.RedirectUri);
+        }
+        else
+        {
+            context.Response.StatusCode = status;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static async Task ValidateAsync(CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal!;
+        var options = context.HttpContext.RequestServices.GetRequiredService<AdminOptions>();
+        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var signedInAt = long.TryParse(principal.FindFirstValue(SignedInAtClaim), CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.MinValue;
+        var valid = now - signedInAt < TimeSpan.FromHours(options.AbsoluteTimeoutHours)
+            && Guid.TryParse(principal.FindFirstValue("sub"), out var userId)
+            && await IsStillStaffAsync(context.HttpContext.RequestServices.GetRequiredService<SpotlightDb>(), userId, principal.FindFirstValue(StampClaim));
+        if (!valid)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
+    }
+
+    private static async Task<bool> IsStillStaffAsync(SpotlightDb db, Guid userId, string? stamp)
+    {
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
+            .Select(u => new { u.Roles, u.SecurityStamp, u.BannedAt }).SingleOrDefaultAsync();
+        if (user is null || user.BannedAt is not null || TokenService.StampHash(user.SecurityStamp) != stamp)
+        {
+            return false;
+        }
+
+        var roles = user.Roles.Split(',', StringSplitOptions.TrimEntries);
+        return roles.Contains(Role.Admin) || roles.Contains(Role.Moderator);
+    }
+}

@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Spotlight.Data;
+using Spotlight.Identity;
+using Spotlight.Identity.Accounts;
+using Spotlight.Identity.Passwords;
+using Spotlight.Identity.Tokens;
+using Spotlight.Platform.Audit;
+using Spotlight.Platform.Http;
+using Spotlight.Platform.RateLimiting;
+
+namespace Spotlight.Admin.Console;
+
+public enum SignInOutcome
+{
+    SignedIn,
+    TwoFactorRequired,
+    InvalidCredentials,
+    InvalidCode,
+    NotStaff,
+    Banned,
+    Busy,
+    RateLimited,
+}
+
+public sealed record SignInResult(SignInOutcome Outcome, User? User = null, string? Ticket = null);
+
+/// <summary>
+/// The console's sign-in checks, with the API's rules: the same password hashing (a hash even for an unknown email),
+/// the same lockout counter (a wrong password or code here counts toward the API's lockout and vice versa), the same
+/// per-IP and per-email rate limits. Only <c>admin</c> and <c>moderator</c> accounts get in. Between the password and
+/// the TOTP step the account is carried in a signed, five-minute ticket, never the password.
+/// </summary>
+public sealed class ConsoleSignIn(
+    SpotlightDb db, PasswordHashing hashing, Lockout lockout, TwoFactor twoFactor, RateLimiter limiter, AuditLog audit, IdentityMetrics metrics,
+    IDataProtectionProvider protection, TimeProvider time)
+{
+    private static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(5);
+    private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Spotlight.Admin.SignInTicket").ToTimeLimitedDataProtector();
+
+    public async Task<SignInResult> CheckPasswordAsync(string email, string password, HttpContext http)
+    {
+        var normalizedEmail = AccountRules.NormalizeEmail(email);
+        if (!(await limiter.HitPolicyAsync("login", "ip:" + RateLimiter.ClientIp(http), http.RequestAborted)).Allowed
+            || !(await limiter.HitPolicyAsync("login-email", normalizedEmail, http.RequestAborted)).Allowed)
+        {
+            return new SignInResult(SignInOutcome.RateLimited);
+        }
+
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail, http.RequestAborted);
+        var locked = user is not null && lockout.IsLockedOut(user);
+        var verdict = await hashing.VerifyAsync(user, password, http.RequestAborted);
+        if (verdict is null)
+        {
+            return new SignInResult(SignInOutcome.Busy);
+        }
+
+        if (user is null || locked || verdict == PasswordVerificationResult.Failed)
+        {
+            if (user is null)
+            {
+                await audit.WriteAsync(db, "admin.sign_in_failed", details: new { reason = "unknown_email" });
+            }
+            else if (locked)
+            {
+                await audit.WriteAsync(db, "admin.sign_in_failed", "user", user.Id.ToString(), new { reason = "locked_out" }, actorId: user.Id);
+            }
+            else
+            {
+                await lockout.RecordFailureAsync(db, user, "wrong_password");
+            }
+
+            metrics.Login(locked ? "locked_out" : "invalid_credentials");
+            return new SignInResult(SignInOutcome.InvalidCredentials);
+        }
+
+        if (user.TwoFactorEnabled)
+        {
+            return new SignInResult(SignInOutcome.TwoFactorRequired, user, _tickets.Protect($"{user.Id}|{TokenService.StampHash(user.SecurityStamp)}", TicketLifetime));
+        }
+
+        return await FinishAsync(user);
+    }
+
+    public async Task<SignInResult> CheckCodeAsync(string ticket, string code, HttpContext http)
+    {
+        if (ReadTicket(ticket) is not { } issued)
+        {
+            return new SignInResult(SignInOutcome.InvalidCredentials);
+        }
+
+        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == issued.UserId, http.RequestAborted);
+        if (user is null || lockout.IsLockedOut(user) || TokenService.StampHash(user.SecurityStamp) != issued.Stamp)
+        {
+            return new SignInResult(SignInOutcome.InvalidCredentials);
+        }
+
+        if (!await twoFactor.VerifyLoginCodeAsync(user, code))
+        {
+            await lockout.RecordFailureAsync(db, user, "wrong_totp");
+            metrics.Login("invalid_totp");
+            var lockedNow = await db.Users.AsNoTracking().Where(u => u.Id == user.Id).Select(u => u.LockoutEnd).SingleAsync(http.RequestAborted) > time.GetUtcNow();
+            return new SignInResult(lockedNow ? SignInOutcome.InvalidCredentials : SignInOutcome.InvalidCode, user, ticket);
+        }
+
+        return await FinishAsync(user);
+    }
+
+    private (Guid UserId, string Stamp)? ReadTicket(string ticket)
+    {
+        try
+        {
+            var parts = _tickets.Unprotect(ticket).Split('|');
+            return parts.Length == 2 && Guid.TryParse(parts[0], out var id) ? (id, parts[1]) : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<SignInResult> FinishAsync(User user)
+    {
+        if (user.BannedAt is not null)
+        {
+            await audit.WriteAsync(db, "admin.sign_in_failed", "user", user.Id.ToString(), new { reason = "banned" }, actorId: user.Id);
+            return new SignInResult(SignInOutcome.Banned, user);
+        }
+
+        if (!user.IsInRole(Role.Admin) && !user.IsInRole(Role.Moderator))
+        {
+            await audit.WriteAsync(db, "admin.sign_in_failed", "user", user.Id.ToString(), new { reason = "not_staff" }, actorId: user.Id);
+            return new SignInResult(SignInOutcome.NotStaff, user);
+        }
+
+        await lockout.ResetAsync(db, user);
+        await audit.WriteAsync(db, "admin.signed_in", "user", user.Id.ToString(), new { twoFactor = user.TwoFactorEnabled }, actorId: user.Id);
+        metrics.Login("success");
+        return new SignInResult(SignInOutcome.SignedIn, user);
+    }
+}

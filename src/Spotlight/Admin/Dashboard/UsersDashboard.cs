@@ -1,0 +1,62 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Spotlight.Data;
+using Spotlight.Identity.Sessions;
+
+namespace Spotlight.Admin.Dashboard;
+
+/// <summary>
+/// Accounts: total, registered today (UTC), active in the last 24 hours (signed in or refreshed a token: access tokens
+/// live 15 minutes, so an app in use refreshes its session at least that often), and registrations per day for 30 days.
+/// </summary>
+internal sealed class UsersDashboard(SpotlightDb db, DatabaseOptions database, TimeProvider time) : IDashboardSource
+{
+    public const int Days = 30;
+
+    public int Order => 0;
+
+    public async Task<DashboardSection> ReadAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = now.Date;
+        var since = now.AddHours(-24);
+        var total = await db.Users.CountAsync(cancellationToken);
+        var active = await db.Set<Session>().Where(s => s.LastUsedAt >= since).Select(s => s.UserId).Distinct().CountAsync(cancellationToken);
+
+        // One grouped query over the CreatedAt index. Day arithmetic differs by provider: SQLite keeps DateTime as
+        // ISO text, PostgreSQL as timestamptz.
+        var first = today.AddDays(-(Days - 1));
+        var rows = database.IsPostgres
+            ? db.Database.SqlQuery<DayCount>($"""
+                SELECT to_char("CreatedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "Day", count(*) AS "Count"
+                FROM users WHERE "CreatedAt" >= {first} GROUP BY 1
+                """)
+            : db.Database.SqlQuery<DayCount>($"""
+                SELECT substr("CreatedAt", 1, 10) AS "Day", count(*) AS "Count"
+                FROM users WHERE "CreatedAt" >= {first} GROUP BY 1
+                """);
+        var perDay = (await rows.ToListAsync(cancellationToken)).ToDictionary(r => r.Day, r => r.Count, StringComparer.Ordinal);
+        var points = new List<ChartPoint>(Days);
+        for (var day = first; day <= today; day = day.AddDays(1))
+        {
+            var key = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var count = perDay.GetValueOrDefault(key);
+            points.Add(new ChartPoint(day.ToString("MMM d", CultureInfo.InvariantCulture), count,
+                $"{key}: {count.ToString("N0", CultureInfo.InvariantCulture)} registration{(count == 1 ? "" : "s")}"));
+        }
+
+        return new DashboardSection("users", "Users",
+        [
+            new DashboardTile("users.total", "Users", total, TileFormat.Count, "All accounts, banned included", "/admin/users"),
+            new DashboardTile("users.newToday", "New today", perDay.GetValueOrDefault(today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), TileFormat.Count, "Registered since 00:00 UTC"),
+            new DashboardTile("users.active24h", "Active in the last 24 h", active, TileFormat.Count, "Signed in or refreshed a session"),
+        ],
+        [
+            new DashboardChart("users.registrationsPerDay", "Registrations per day, last 30 days", ChartKind.Bar, "Registrations", TileFormat.Count, points,
+                points.All(p => p.Value == 0) ? "No registrations in the last 30 days." : null),
+        ]);
+    }
+}
+
+/// <summary>A row of the registrations-per-day query.</summary>
+internal sealed record DayCount(string Day, long Count);

@@ -1,0 +1,113 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Spotlight.Admin.Console;
+
+namespace Spotlight.Admin.Pages;
+
+public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeProvider time) : AdminPage
+{
+    [BindProperty]
+    [Display(Name = "Email")]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    [Display(Name = "Password")]
+    public string? Password { get; set; }
+
+    [BindProperty]
+    public string? Code { get; set; }
+
+    [BindProperty]
+    public string? Ticket { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public List<string> Errors { get; } = [];
+
+    public bool AskForCode => Ticket is not null;
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        Console.SignInResult result;
+        if (!string.IsNullOrEmpty(Ticket))
+        {
+            if (string.IsNullOrWhiteSpace(Code))
+            {
+                Errors.Add("Enter the 6-digit code from your authenticator app, or a recovery code.");
+                return Page();
+            }
+
+            result = await signIn.CheckCodeAsync(Ticket, Code, HttpContext);
+        }
+        else
+        {
+            if (string.IsNullOrWhiteSpace(Email) || string.IsNullOrEmpty(Password))
+            {
+                Errors.Add("Enter your email and password.");
+                return Page();
+            }
+
+            result = await signIn.CheckPasswordAsync(Email, Password, HttpContext);
+        }
+
+        Code = null;
+        switch (result.Outcome)
+        {
+            case SignInOutcome.SignedIn:
+                var user = result.User!;
+                var mustEnrol = options.RequireTwoFactor == true && !user.TwoFactorEnabled;
+                var principal = AdminCookie.CreatePrincipal(user, time.GetUtcNow(), mustEnrol, user.TwoFactorEnabled ? "pwd otp" : "pwd");
+                await HttpContext.SignInAsync(AdminCookie.Scheme, principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
+                if (mustEnrol)
+                {
+                    return RedirectToPage("/EnrolTwoFactor");
+                }
+
+                return LocalRedirect(SafeReturnUrl(ReturnUrl));
+            case SignInOutcome.TwoFactorRequired:
+                Ticket = result.Ticket;
+                ModelState.Clear();
+                return Page();
+            case SignInOutcome.InvalidCode:
+                Ticket = result.Ticket;
+                ModelState.Clear();
+                Errors.Add("That code is wrong or expired. Codes change every 30 seconds: enter the current one.");
+                return Page();
+            case SignInOutcome.NotStaff:
+                Errors.Add("This account cannot use the admin console: it is for administrators and moderators.");
+                break;
+            case SignInOutcome.Banned:
+                Errors.Add("This account is suspended.");
+                break;
+            case SignInOutcome.RateLimited:
+                Errors.Add("Too many sign-in attempts. Wait a minute and try again.");
+                break;
+            case SignInOutcome.Busy:
+                Errors.Add("The server is busy. Try again in a few seconds.");
+                break;
+            default:
+                Errors.Add(string.IsNullOrEmpty(Ticket)
+                    ? "The email or password is wrong."
+                    : "The sign-in could not be completed (it expired, or the account is locked). Start again.");
+                break;
+        }
+
+        Ticket = null;
+        Password = null;
+        ModelState.Clear();
+        return Page();
+    }
+
+    /// <summary>Only a page of the console: never an open redirect.</summary>
+    internal static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is { Length: > 0 } url && url.StartsWith("/admin", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal)
+            && !url.Contains('\\', StringComparison.Ordinal) && !url.StartsWith("/admin/login", StringComparison.Ordinal)
+            ? url
+            : "/admin";
+}

@@ -1,0 +1,346 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Spotlight.Data;
+using Spotlight.Platform.Audit;
+using Spotlight.Platform.Security;
+
+namespace Spotlight.Admin.Settings;
+
+/// <summary>One stored integration setting. Secrets are kept encrypted (<see cref="SecretProtector"/>), bound to their section and field.</summary>
+public sealed class IntegrationSetting
+{
+    public required string Section { get; set; }
+
+    public required string Field { get; set; }
+
+    public required string Value { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+
+    public Guid? UpdatedBy { get; set; }
+}
+
+internal sealed class IntegrationSettingConfiguration : IEntityTypeConfiguration<IntegrationSetting>
+{
+    public void Configure(EntityTypeBuilder<IntegrationSetting> builder)
+    {
+        builder.ToTable("integration_settings");
+        builder.HasKey(s => new { s.Section, s.Field });
+        builder.Property(s => s.Section).HasMaxLength(50);
+        builder.Property(s => s.Field).HasMaxLength(50);
+        builder.Property(s => s.Value).HasMaxLength(40_000);
+    }
+}
+
+/// <summary>How one field looks to an administrator: the value shown (a secret masked), and where it comes from.</summary>
+public sealed record FieldView(IntegrationField Field, string? Shown, string Source, DateTime? UpdatedAt);
+
+/// <summary>What a save decided: the fields it changed, or what was wrong with the input.</summary>
+public sealed record SettingsSaveResult(IReadOnlyList<string> Changed, IReadOnlyDictionary<string, string[]> Errors)
+{
+    public bool Succeeded => Errors.Count == 0;
+}
+
+/// <summary>
+/// The integration settings of every section: stored in the database (secrets encrypted), falling back to configuration.
+/// Each node keeps a snapshot in memory that <see cref="IntegrationSettingsRefresher"/> re-reads every few seconds and a
+/// save on this node replaces at once, so readers on hot paths (CORS, rate limits) never wait on the database.
+/// Values are never logged.
+/// </summary>
+public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProtector protector, IConfiguration configuration, TimeProvider time, AuditLog audit)
+{
+    private static readonly string[] SplitParts = ["Creator", "Platform", "Processor"];
+    private volatile Snapshot _snapshot = Snapshot.Empty;
+
+    /// <summary>The origins in force; the same list instance until the setting changes.</summary>
+    public IReadOnlyList<string> AllowedOrigins => _snapshot.Origins(this);
+
+    internal bool Loaded => _snapshot.Loaded;
+
+    /// <summary>The value in force, in plain text: the stored value, else the configuration key, else the default.</summary>
+    public string? Get(string section, string field)
+    {
+        var definition = IntegrationCatalog.Find(section)?.Field(field) ?? throw new ArgumentException($"Unknown setting {section}.{field}.", nameof(field));
+        return Effective(section, definition).Value;
+    }
+
+    /// <summary>A whole-number setting in force (rate limits, revenue splits, ports), or null when unset everywhere.</summary>
+    public int? GetInt(string section, string field) =>
+        int.TryParse(Get(section, field), NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>Only the value stored in the database (no fallback), e.g. to let it override a configured default.</summary>
+    public int? StoredInt(string section, string field) =>
+        _snapshot.Values.TryGetValue(Key(section, field), out var stored) && int.TryParse(stored.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value : null;
+
+    public IReadOnlyList<FieldView> Describe(IntegrationSection section) =>
+        [.. section.Fields.Select(field =>
+        {
+            var (value, source) = Effective(section.Name, field);
+            _snapshot.Values.TryGetValue(Key(section.Name, field.Name), out var stored);
+            var shown = value is null ? null : field.IsSecret ? SecretProtector.Mask(value) : value;
+            return new FieldView(field, shown, source, stored?.UpdatedAt);
+        })];
+
+    /// <summary>A section as the API shows it: field → value (secrets masked, numbers as numbers, origins as a list, unset as null).</summary>
+    public Dictionary<string, object?> ToJson(IntegrationSection section) =>
+        Describe(section).ToDictionary(v => v.Field.Name, v => v.Shown is null ? null : v.Field.Kind switch
+        {
+            FieldKind.WholeNumber or FieldKind.Percent => int.TryParse(v.Shown, CultureInfo.InvariantCulture, out var n) ? n : null,
+            FieldKind.OriginList => IntegrationCatalog.SplitOrigins(v.Shown),
+            _ => (object?)v.Shown,
+        });
+
+    /// <summary>
+    /// Validates and stores changes to one section. A field left out is unchanged; an empty secret keeps the stored
+    /// secret; an empty plain field, or a field named in <paramref name="clear"/>, removes the stored value. Each changed
+    /// field writes an audit entry naming the section and field, never the value.
+    /// </summary>
+    public async Task<SettingsSaveResult> SaveAsync(SpotlightDb db, IntegrationSection section, IReadOnlyDictionary<string, string?> values, IReadOnlySet<string> clear, Guid? actorId, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var wanted = new Dictionary<string, string?>(StringComparer.Ordinal); // field → new plain value, null = remove
+        foreach (var name in values.Keys.Concat(clear).Distinct(StringComparer.Ordinal))
+        {
+            var field = section.Field(name);
+            if (field is null)
+            {
+                errors[name] = ["This field is not a setting of this section."];
+                continue;
+            }
+
+            var value = values.GetValueOrDefault(name)?.Trim();
+            if (clear.Contains(name))
+            {
+                wanted[name] = null;
+            }
+            else if (string.IsNullOrEmpty(value))
+            {
+                if (!field.IsSecret)
+                {
+                    wanted[name] = null;
+                }
+            }
+            else if (IntegrationCatalog.Validate(field, value) is { } problem)
+            {
+                errors[name] = [problem];
+            }
+            else
+            {
+                wanted[name] = field.Kind == FieldKind.OriginList ? string.Join('\n', IntegrationCatalog.SplitOrigins(value)) : value;
+            }
+        }
+
+        if (errors.Count == 0 && section.Name == IntegrationCatalog.RevenueSplits)
+        {
+            foreach (var kind in IntegrationCatalog.SplitKinds)
+            {
+                var parts = SplitParts.Select(p => kind.Kind + p).ToArray();
+                var sum = parts.Sum(p => wanted.TryGetValue(p, out var v)
+                    ? int.Parse(v ?? section.Field(p)!.Default!, CultureInfo.InvariantCulture)
+                    : GetInt(section.Name, p) ?? 0);
+                if (sum != 100)
+                {
+                    errors[kind.Kind] = [$"{kind.Label}: the creator, platform and processor shares add up to {sum} %, not 100 %."];
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return new SettingsSaveResult([], errors);
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var rows = await db.Set<IntegrationSetting>().Where(s => s.Section == section.Name).ToDictionaryAsync(s => s.Field, StringComparer.Ordinal, cancellationToken);
+        var changed = new List<string>();
+        foreach (var (name, value) in wanted)
+        {
+            var field = section.Field(name)!;
+            rows.TryGetValue(name, out var row);
+            if (value is null)
+            {
+                if (row is not null)
+                {
+                    db.Remove(row);
+                    changed.Add(name);
+                    audit.Add(db, "settings.changed", "integration_setting", Key(section.Name, name), new { section = section.Name, field = name, change = "removed" }, actorId);
+                }
+
+                continue;
+            }
+
+            if (row is not null ? Plain(section.Name, field, row.Value) == value : Effective(section.Name, field).Value == value)
+            {
+                continue; // unchanged, or the same as what configuration already gives
+            }
+
+            var stored = field.IsSecret ? protector.Protect(value, Purpose(section.Name, name)) : value;
+            if (row is null)
+            {
+                db.Add(new IntegrationSetting { Section = section.Name, Field = name, Value = stored, UpdatedAt = now, UpdatedBy = actorId });
+            }
+            else
+            {
+                row.Value = stored;
+                row.UpdatedAt = now;
+                row.UpdatedBy = actorId;
+            }
+
+            changed.Add(name);
+            audit.Add(db, "settings.changed", "integration_setting", Key(section.Name, name), new { section = section.Name, field = name, change = "set", secret = field.IsSecret }, actorId);
+        }
+
+        if (changed.Count > 0)
+        {
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                // Another administrator saved the same new field at the same moment (primary key taken).
+                return new SettingsSaveResult([], new Dictionary<string, string[]>
+                {
+                    [section.Name] = ["Another change to this section was saved at the same moment. Reload the page and try again."],
+                });
+            }
+
+            await ReloadAsync(cancellationToken);
+        }
+
+        return new SettingsSaveResult(changed, errors);
+    }
+
+    /// <summary>Reads every stored setting into a new snapshot.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SpotlightDb>();
+        var rows = await db.Set<IntegrationSetting>().AsNoTracking().ToListAsync(cancellationToken);
+        var values = rows.ToFrozenDictionary(r => Key(r.Section, r.Field), r => new Stored(r.Value, r.UpdatedAt), StringComparer.Ordinal);
+        var previous = _snapshot;
+        if (!previous.Loaded || !SameValues(previous.Values, values))
+        {
+            _snapshot = new Snapshot(values, true);
+        }
+    }
+
+    internal static string Key(string section, string field) => section + "." + field;
+
+    private static string Purpose(string section, string field) => "integration-setting:" + Key(section, field);
+
+    private static bool SameValues(FrozenDictionary<string, Stored> a, FrozenDictionary<string, Stored> b) =>
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && other.Value == pair.Value.Value);
+
+    private (string? Value, string Source) Effective(string section, IntegrationField field)
+    {
+        if (_snapshot.Values.TryGetValue(Key(section, field.Name), out var stored) && Plain(section, field, stored.Value) is { } plain)
+        {
+            return (plain, "database");
+        }
+
+        if (field.ConfigurationKey is { } key)
+        {
+            var configured = field.Kind == FieldKind.OriginList
+                ? string.Join('\n', configuration.GetSection(key).Get<string[]>() ?? [])
+                : configuration[key];
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                return (configured, "configuration");
+            }
+        }
+
+        return field.Default is null ? (null, "unset") : (field.Default, "default");
+    }
+
+    private string? Plain(string section, IntegrationField field, string stored)
+    {
+        if (!field.IsSecret)
+        {
+            return stored;
+        }
+
+        try
+        {
+            return protector.Unprotect(stored, Purpose(section, field.Name));
+        }
+        catch (Exception exception) when (exception is CryptographicException or FormatException)
+        {
+            // Encrypted under another key (Secrets:EncryptionKey changed): treated as unset until saved again.
+            return null;
+        }
+    }
+
+    private sealed record Stored(string Value, DateTime UpdatedAt);
+
+    private sealed class Snapshot(FrozenDictionary<string, Stored> values, bool loaded)
+    {
+        public static readonly Snapshot Empty = new(FrozenDictionary<string, Stored>.Empty, false);
+        private IReadOnlyList<string>? _origins;
+
+        public FrozenDictionary<string, Stored> Values { get; } = values;
+
+        public bool Loaded { get; } = loaded;
+
+        public IReadOnlyList<string> Origins(IntegrationSettings owner) =>
+            _origins ??= IntegrationCatalog.SplitOrigins(owner.Get(IntegrationCatalog.Cors, "allowedOrigins") ?? "");
+    }
+}
+
+/// <summary>Re-reads the settings every <see cref="AdminOptions.SettingsRefreshSeconds"/>, so a change saved on another node applies here too.</summary>
+internal sealed class IntegrationSettingsRefresher(IntegrationSettings settings, AdminOptions options, ILogger<IntegrationSettingsRefresher> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Max(0.2, options.SettingsRefreshSeconds));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await settings.ReloadAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // the last snapshot stays in force; the next round tries again
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                logger.LogWarning("Reading the integration settings failed ({Error}); keeping the previous values", exception.GetType().Name);
+            }
+
+            try
+            {
+                await Task.Delay(interval, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>CORS origins from the settings (the database, else <c>Cors:AllowedOrigins</c>).</summary>
+internal sealed class SettingsAllowedOrigins(IntegrationSettings settings) : Platform.Http.IAllowedOrigins
+{
+    public IReadOnlyList<string> Current => settings.AllowedOrigins;
+}
+
+/// <summary>Rate limits by tier: a value saved in the console wins over <c>RateLimiting:*</c>.</summary>
+internal sealed class SettingsRateLimitTiers(IntegrationSettings settings, Platform.RateLimiting.RateLimitOptions options) : Platform.RateLimiting.IRateLimitTiers
+{
+    public int AnonymousPerMinute => settings.StoredInt(IntegrationCatalog.RateLimits, "anonymous") ?? options.Anonymous;
+
+    public int PerMinute(string tier)
+    {
+        var field = tier is "free" or "premium" or "creator" ? tier : "free";
+        return settings.StoredInt(IntegrationCatalog.RateLimits, field)
+            ?? (options.Tiers.TryGetValue(tier, out var configured) ? configured : settings.StoredInt(IntegrationCatalog.RateLimits, "free") ?? options.Tiers.GetValueOrDefault("free", options.Anonymous));
+    }
+}

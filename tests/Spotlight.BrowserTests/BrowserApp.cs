@@ -1,0 +1,122 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Playwright;
+using Spotlight.Tests.Infrastructure;
+
+namespace Spotlight.BrowserTests;
+
+/// <summary>
+/// The real server on a real Kestrel port, and one headless Chromium (Debian's, never a downloaded one) for the whole
+/// test class. Each test opens its own browser context, so cookies never leak between tests.
+/// </summary>
+public sealed class BrowserApp : SpotlightApp
+{
+    public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("SPOTLIGHT_CHROMIUM") ?? "/usr/bin/chromium";
+    private IPlaywright? _playwright;
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Where screenshots go: the test output folder.</summary>
+    public static string ScreenshotDirectory { get; } = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
+
+    /// <summary>The dashboard polls every second here, so a test can watch a counter change.</summary>
+    /// <remarks>
+    /// Fewer background writes and a longer SQLite lock wait than the API tests: a browser test is one long sequence of
+    /// requests, and on a shared, overloaded machine a 5-second lock wait can run out (a 503 that strands the test).
+    /// </remarks>
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Admin:DashboardRefreshSeconds"] = "1",
+        ["Jobs:PollIntervalSeconds"] = "2",
+        ["Database:SqliteBusyTimeoutMs"] = "30000",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        UseKestrel(0);
+        await base.InitializeAsync();
+        StartServer();
+        BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    protected override async Task DisposeFixtureAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    /// <summary>A fresh browser context (its own cookies) and page; CSP is enforced unless <paramref name="bypassCsp"/> (for injecting axe).</summary>
+    public async Task<IPage> NewPageAsync(bool bypassCsp = false, int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl,
+            BypassCSP = bypassCsp,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        context.SetDefaultTimeout(30_000); // generous: CI machines are shared and sometimes slow
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error")
+            {
+                ConsoleErrors.Add($"{page.Url}: {message.Text}");
+            }
+        };
+        return page;
+    }
+
+    /// <summary>Errors the pages wrote to the browser console (a CSP violation shows up here).</summary>
+    public System.Collections.Concurrent.ConcurrentBag<string> ConsoleErrors { get; } = [];
+
+    /// <summary>Turns on two-factor authentication through the API; returns the setup key for computing codes.</summary>
+    public async Task<string> EnableTwoFactorAsync(TestUser user)
+    {
+        var setup = await (await user.Client.PostAsync("/api/v1/auth/2fa/setup", null)).ShouldBeAsync(System.Net.HttpStatusCode.OK);
+        var secret = setup.GetProperty("secret").GetString()!;
+        var enable = await user.Client.PostAsJsonAsync("/api/v1/auth/2fa/enable", new { code = Totp.Code(secret, Clock.GetUtcNow()) });
+        await enable.ShouldBeAsync(System.Net.HttpStatusCode.NoContent);
+        return secret;
+    }
+
+    /// <summary>Signs in through the login page like a person would, with a TOTP code when a secret is given.</summary>
+    public async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null)
+    {
+        await page.GotoAsync("/admin/login");
+        await page.GetByLabel("Email").FillAsync(user.Email);
+        await page.GetByLabel("Password").FillAsync(user.Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        if (totpSecret is not null)
+        {
+            await page.GetByLabel("Authentication code").FillAsync(Totp.Code(totpSecret, Clock.GetUtcNow()));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync();
+        }
+
+        try
+        {
+            await page.WaitForURLAsync(url => !url.Contains("/admin/login", StringComparison.Ordinal));
+        }
+        catch (TimeoutException)
+        {
+            await ScreenshotAsync(page, "sign-in-stuck-" + user.Handle);
+            throw new InvalidOperationException($"Sign-in of {user.Email} stayed on {page.Url}, which shows: {await page.InnerTextAsync("main")}");
+        }
+    }
+
+    public static Task ScreenshotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+}

@@ -1,0 +1,54 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Spotlight.Tests.Infrastructure;
+
+namespace Spotlight.Tests.Admin;
+
+internal static class AdminTestData
+{
+    /// <summary>Turns on two-factor authentication through the API, as the user's app would; returns the setup key.</summary>
+    public static async Task<string> EnableTwoFactorAsync(SpotlightApp app, TestUser user)
+    {
+        var setup = await (await user.Client.PostAsync("/api/v1/auth/2fa/setup", null)).ShouldBeAsync(System.Net.HttpStatusCode.OK);
+        var secret = setup.GetProperty("secret").GetString()!;
+        var enable = await user.Client.PostAsJsonAsync("/api/v1/auth/2fa/enable", new { code = Totp.Code(secret, app.Clock.GetUtcNow()) });
+        await enable.ShouldBeAsync(System.Net.HttpStatusCode.NoContent);
+        return secret;
+    }
+
+    /// <summary>Every GET route of the console (pages and the JSON/CSV it serves), from the endpoint data source.</summary>
+    public static IReadOnlyList<ConsoleRoute> ConsoleRoutes(SpotlightApp app, Guid someUserId)
+    {
+        var routes = new List<ConsoleRoute>();
+        foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = endpoint.RoutePattern.RawText?.TrimStart('/') ?? "";
+            if (!(pattern == "admin" || pattern.StartsWith("admin/", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+            if (methods is not null && !methods.Contains("GET"))
+            {
+                continue;
+            }
+
+            var path = "/" + pattern.Replace("{id:guid}", someUserId.ToString(), StringComparison.Ordinal).Replace("{name}", "admin.css", StringComparison.Ordinal)
+                .Replace("{**path}", "no-such-page", StringComparison.Ordinal);
+            Assert.DoesNotContain("{", path, StringComparison.Ordinal); // a new route parameter: teach this method a value for it
+            var anonymous = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null;
+            var policies = endpoint.Metadata.OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Select(a => a.Policy).ToList();
+            var isPage = endpoint.Metadata.Any(m => m.GetType().Namespace?.StartsWith("Microsoft.AspNetCore.Mvc.RazorPages", StringComparison.Ordinal) == true);
+            routes.Add(new ConsoleRoute(path, isPage, anonymous, policies.Contains("admin-console-admin")));
+        }
+
+        return routes.DistinctBy(r => r.Path).OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
+    }
+
+    public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;
+}
+
+internal sealed record ConsoleRoute(string Path, bool IsPage, bool Anonymous, bool AdminOnly);
