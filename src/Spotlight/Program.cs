@@ -1,7 +1,10 @@
 using Spotlight.Data;
 using Spotlight.Identity;
+using Spotlight.Messaging;
+using Spotlight.Notifications;
 using Spotlight.Platform;
 using Spotlight.Platform.Commands;
+using Spotlight.Realtime;
 using Spotlight.Social;
 
 // `Spotlight migrate`, `Spotlight backup --out F`, `Spotlight admin create ...` run a command instead of serving.
@@ -12,6 +15,9 @@ builder.AddPlatform();
 builder.AddData();
 builder.AddIdentity();
 builder.AddSocial();
+builder.AddMessaging();
+builder.AddRealtime();
+builder.AddNotifications();
 
 var app = builder.Build();
 if (commandLine.IsCommand)
@@ -23,6 +29,9 @@ app.UsePlatform();
 app.MapPlatform();
 app.MapIdentity();
 app.MapSocial();
+app.MapMessaging();
+app.MapRealtime();
+app.MapNotifications();
 
 await app.MigrateOnStartupAsync();
 await app.RunAsync();
