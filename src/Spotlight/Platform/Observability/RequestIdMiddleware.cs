@@ -18,6 +18,14 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILoggerF
         var requestId = IsAcceptable(context.Request.Headers[HeaderName]) ? context.Request.Headers[HeaderName].ToString() : NewId();
         context.TraceIdentifier = requestId;
         context.Response.Headers[HeaderName] = requestId;
+        // The exception handler clears the response's headers before it writes its problem: set the id again as the
+        // headers go out, so errors carry it too.
+        context.Response.OnStarting(static state =>
+        {
+            var (response, id) = ((HttpResponse, string))state;
+            response.Headers[HeaderName] = id;
+            return Task.CompletedTask;
+        }, (context.Response, requestId));
         var started = Stopwatch.GetTimestamp();
         using (_log.BeginScope(new RequestScope(requestId)))
         {
