@@ -44,7 +44,7 @@ public sealed class MessageHistory(SpotlightDb db)
         public static Position? Decode(string cursor)
         {
             Span<byte> bytes = stackalloc byte[32];
-            if (cursor.Length > 40 || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written < 2)
+            if (cursor.Length > 40 || !Base64Url.IsValid(cursor) || !Base64Url.TryDecodeFromChars(cursor, bytes, out var written) || written < 2)
             {
                 return null;
             }
