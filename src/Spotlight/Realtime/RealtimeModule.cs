@@ -65,7 +65,7 @@ public static class RealtimeModule
         services.TryAddSingleton<ILiveAccess, PublicLives>();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<HubInvocationLimits>();
-        services.AddJob<RealtimeEventsCleanupJob>(every: TimeSpan.FromMinutes(10));
+        services.AddJob<RealtimeEventsCleanupJob>(every: TimeSpan.FromMinutes(5));
 
         services.AddSignalR(o =>
             {

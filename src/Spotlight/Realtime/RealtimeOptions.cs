@@ -44,8 +44,8 @@ public sealed class RealtimeOptions
     /// <summary>How far before the moment it was last known alive a reconnected listener re-reads signals (clock skew, long transactions).</summary>
     public double CatchUpMarginSeconds { get; set; } = 30;
 
-    /// <summary>Minutes <c>realtime_events</c> rows are kept for catching up.</summary>
-    public int EventRetentionMinutes { get; set; } = 60;
+    /// <summary>Minutes <c>realtime_events</c> rows are kept for catching up: the longest listener outage a node recovers from.</summary>
+    public int EventRetentionMinutes { get; set; } = 15;
 
     /// <summary>Lives one connection may watch at once.</summary>
     public int MaxLivesPerConnection { get; set; } = 5;
