@@ -42,7 +42,11 @@ public static class RealtimeModule
         var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         if (database.IsPostgres)
         {
-            services.AddSingleton<ISignalTransport, PostgresSignalTransport>();
+            services.AddSingleton<PostgresSignalTransport>();
+            services.AddSingleton<ISignalTransport>(sp => sp.GetRequiredService<PostgresSignalTransport>());
+            services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<PostgresSignalTransport>());
+            services.AddSingleton<NotifyPublisher>();
+            services.AddHostedService(sp => sp.GetRequiredService<NotifyPublisher>());
             services.AddHostedService<PostgresSignalListener>();
             services.AddHealthChecks().AddCheck<ListenerHealthCheck>("realtime_listener", tags: ["ready"]);
         }

@@ -35,7 +35,7 @@ internal sealed class PostgresSignalListener(
                 await connection.OpenAsync(stoppingToken);
                 connection.Notification += (_, e) =>
                 {
-                    if (RealtimeSignal.Parse(e.Payload) is { } signal)
+                    foreach (var signal in RealtimeSignal.ParseMany(e.Payload))
                     {
                         dispatcher.Enqueue(signal);
                     }

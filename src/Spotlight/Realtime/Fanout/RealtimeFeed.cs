@@ -5,8 +5,8 @@ namespace Spotlight.Realtime.Fanout;
 /// <summary>
 /// How features tell connected users that something happened. A signal staged in a transaction goes out to every node
 /// after that transaction commits, and never for one that rolls back, so a client never hears of a message that is not
-/// stored. PostgreSQL: NOTIFY in the transaction plus a row in <c>realtime_events</c> for nodes that must catch up.
-/// SQLite (one node): in process, in commit order.
+/// stored. PostgreSQL: a row in <c>realtime_events</c> in the transaction (what a node that missed a NOTIFY reads back),
+/// then this node's dispatcher and a NOTIFY to the others after the commit. SQLite (one node): in process, in commit order.
 /// </summary>
 public sealed class RealtimeFeed(ISignalTransport transport, SignalBodies bodies)
 {

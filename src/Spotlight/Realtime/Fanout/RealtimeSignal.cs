@@ -70,6 +70,21 @@ public sealed record RealtimeSignal
             return null;
         }
     }
+
+    /// <summary>A NOTIFY payload: one signal, or a JSON array of them.</summary>
+    public static IReadOnlyList<RealtimeSignal> ParseMany(string payload)
+    {
+        try
+        {
+            return payload.StartsWith('[')
+                ? JsonSerializer.Deserialize<RealtimeSignal[]>(payload, Json) ?? []
+                : JsonSerializer.Deserialize<RealtimeSignal>(payload, Json) is { } one ? [one] : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
 }
 
 /// <summary>The kinds of signal; the hub's event names are in <see cref="Hub.IRealtimeClient"/>.</summary>

@@ -12,6 +12,9 @@ public interface IPresence
 {
     /// <summary>Users with at least one connection on a node whose heartbeat is fresh.</summary>
     IQueryable<Guid> OnlineUsers();
+
+    /// <summary>A node whose last heartbeat is older than this is dead: its connections do not count.</summary>
+    DateTime HeartbeatCutoff();
 }
 
 /// <summary>
@@ -21,9 +24,11 @@ public interface IPresence
 /// </summary>
 public sealed class PresenceTracker(SpotlightDb db, RealtimeFeed feed, RealtimeNode node, RealtimeOptions options, TimeProvider time) : IPresence
 {
+    public DateTime HeartbeatCutoff() => time.GetUtcNow().UtcDateTime.AddSeconds(-options.NodeExpirySeconds);
+
     public IQueryable<Guid> OnlineUsers()
     {
-        var cutoff = time.GetUtcNow().UtcDateTime.AddSeconds(-options.NodeExpirySeconds);
+        var cutoff = HeartbeatCutoff();
         var liveNodes = db.Set<RealtimeNodeRecord>().Where(n => n.HeartbeatAt >= cutoff).Select(n => n.Id);
         return db.Set<RealtimeConnection>().Where(c => liveNodes.Contains(c.NodeId)).Select(c => c.UserId);
     }
