@@ -24,23 +24,17 @@ var users = await Api.RegisterAsync(http, userCount);
 results["registration"] = new { users = userCount, seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
 await server.WaitUntilIdleAsync();
 
-if (options.Phases.Contains("connections"))
+var jsonOptions = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+foreach (var (phase, run) in new (string, Func<Task<object>>)[] { ("connections", ConnectionsPhase), ("latency", LatencyPhase), ("fanout", FanoutPhase) })
 {
-    results["connections"] = await ConnectionsPhase();
+    if (options.Phases.Contains(phase))
+    {
+        results[phase] = await run();
+        Console.Error.WriteLine(JsonSerializer.Serialize(results[phase], jsonOptions)); // kept even if a later phase fails
+    }
 }
 
-if (options.Phases.Contains("latency"))
-{
-    results["latency"] = await LatencyPhase();
-}
-
-if (options.Phases.Contains("fanout"))
-{
-    results["fanout"] = await FanoutPhase();
-}
-
-var json = JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true });
-Console.WriteLine(json);
+Console.WriteLine(JsonSerializer.Serialize(results, jsonOptions));
 return 0;
 
 async Task<object> ConnectionsPhase()

@@ -116,4 +116,19 @@ public sealed class MessagesApiTests(SpotlightApp app) : IClassFixture<Spotlight
         Assert.Equal(2, conversation.GetProperty("lastReadSequence").GetInt64());
         Assert.Equal(2, conversation.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("id").GetGuid() == bob.Id).GetProperty("lastReadSequence").GetInt64());
     }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_chat_and_notification_endpoints()
+    {
+        var document = await (await app.CreateClient().GetAsync("/openapi/v1.json")).ShouldBeAsync(HttpStatusCode.OK);
+        var paths = document.GetProperty("paths");
+        foreach (var path in new[]
+        {
+            "/api/v1/conversations", "/api/v1/conversations/{id}/messages", "/api/v1/conversations/{id}/members/{userId}", "/api/v1/attachments",
+            "/api/v1/notifications", "/api/v1/notifications/read", "/api/v1/users/{id}/presence",
+        })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+    }
 }

@@ -1,11 +1,5 @@
-using System.Buffers.Text;
-using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Spotlight.Data;
-using Spotlight.Messaging.Conversations;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.Paging;
 

@@ -3,27 +3,46 @@ using System.Threading.Channels;
 namespace Spotlight.Realtime.Fanout;
 
 /// <summary>
-/// This node's single delivery loop: takes signals in the order they were committed (from PostgreSQL's NOTIFY stream, or
-/// in process on SQLite), skips any it has already delivered (a listener that caught up after a drop sees some twice),
-/// and hands them in batches to the delivery of their kind. Sends to clients are not awaited one by one, so a slow client
-/// cannot hold up everyone else; SignalR keeps each connection's writes in order.
+/// This node's delivery loops, one per <see cref="ISignalDelivery"/> (a lane): each takes its signals in the order they
+/// were committed (from PostgreSQL's NOTIFY stream, or in process), skips any it has already delivered (a listener that
+/// caught up after a drop sees some twice), and hands them to its delivery in batches. Lanes do not wait for each other,
+/// so a burst of presence changes (each needs a query for its audience) never holds up messages. Sends to clients are
+/// not awaited one by one, so a slow client cannot hold up everyone else; SignalR keeps each connection's writes in order.
 /// </summary>
 public sealed class SignalDispatcher(IEnumerable<ISignalDelivery> deliveries, RealtimeMetrics metrics, ILogger<SignalDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 256;
-    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly RecentIds _delivered = new(TimeSpan.FromMinutes(2));
-    private readonly ISignalDelivery[] _deliveries = deliveries.ToArray();
-    private readonly Dictionary<string, ISignalDelivery> _byKind = deliveries.SelectMany(d => d.Kinds.Select(k => (k, d))).ToDictionary(x => x.k, x => x.d, StringComparer.Ordinal);
+    private readonly Lane[] _lanes = deliveries.Select(d => new Lane(d)).ToArray();
+    private Dictionary<string, Lane>? _byKind;
 
-    public void Enqueue(RealtimeSignal signal) => _queue.Writer.TryWrite(new Item(signal));
+    private Dictionary<string, Lane> ByKind => _byKind ??= _lanes.SelectMany(l => l.Delivery.Kinds.Select(k => (k, l))).ToDictionary(x => x.k, x => x.l, StringComparer.Ordinal);
+
+    public void Enqueue(RealtimeSignal signal)
+    {
+        if (ByKind.TryGetValue(signal.Kind, out var lane))
+        {
+            lane.Queue.Writer.TryWrite(new Item(signal));
+        }
+        else
+        {
+            logger.LogWarning("No delivery for signal kind {Kind}", signal.Kind);
+        }
+    }
 
     /// <summary>Asks every delivery to drop its caches, in order with the signals around it.</summary>
-    public void Reset() => _queue.Writer.TryWrite(new Item(null));
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Reset()
     {
-        var reader = _queue.Reader;
+        foreach (var lane in _lanes)
+        {
+            lane.Queue.Writer.TryWrite(new Item(null));
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(_lanes.Select(lane => RunAsync(lane, stoppingToken)));
+
+    private async Task RunAsync(Lane lane, CancellationToken stoppingToken)
+    {
+        var reader = lane.Queue.Reader;
         var batch = new List<RealtimeSignal>(BatchSize);
         try
         {
@@ -33,16 +52,12 @@ public sealed class SignalDispatcher(IEnumerable<ISignalDelivery> deliveries, Re
                 {
                     if (item.Signal is null)
                     {
-                        await DeliverAsync(batch, stoppingToken);
-                        foreach (var delivery in _deliveries)
-                        {
-                            delivery.Reset();
-                        }
-
+                        await DeliverAsync(lane, batch, stoppingToken);
+                        lane.Delivery.Reset();
                         continue;
                     }
 
-                    if (!_delivered.Add(item.Signal.Id))
+                    if (!lane.Delivered.Add(item.Signal.Id))
                     {
                         metrics.SignalsSkipped.Add(1);
                         continue;
@@ -51,7 +66,7 @@ public sealed class SignalDispatcher(IEnumerable<ISignalDelivery> deliveries, Re
                     batch.Add(item.Signal);
                 }
 
-                await DeliverAsync(batch, stoppingToken);
+                await DeliverAsync(lane, batch, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -59,47 +74,46 @@ public sealed class SignalDispatcher(IEnumerable<ISignalDelivery> deliveries, Re
         }
     }
 
-    private async Task DeliverAsync(List<RealtimeSignal> batch, CancellationToken cancellationToken)
+    private async Task DeliverAsync(Lane lane, List<RealtimeSignal> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {
             return;
         }
 
-        foreach (var group in batch.GroupBy(s => _byKind.GetValueOrDefault(s.Kind)))
+        try
         {
-            if (group.Key is null)
+            await lane.Delivery.DeliverAsync(batch, cancellationToken);
+            foreach (var signal in batch)
             {
-                logger.LogWarning("No delivery for signal kind(s) {Kinds}", string.Join(", ", group.Select(s => s.Kind).Distinct()));
-                continue;
+                metrics.SignalsDelivered.Add(1, new KeyValuePair<string, object?>("kind", signal.Kind));
             }
-
-            var signals = group.ToList();
-            try
-            {
-                await group.Key.DeliverAsync(signals, cancellationToken);
-                foreach (var signal in signals)
-                {
-                    metrics.SignalsDelivered.Add(1, new KeyValuePair<string, object?>("kind", signal.Kind));
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
 #pragma warning disable CA1031 // one failing batch must not stop delivery; clients catch up from the database
-            catch (Exception exception)
+        catch (Exception exception)
 #pragma warning restore CA1031
-            {
-                metrics.SignalFailures.Add(signals.Count);
-                logger.LogError(exception, "Delivering {Count} {Kind} signal(s) failed", signals.Count, signals[0].Kind);
-            }
+        {
+            metrics.SignalFailures.Add(batch.Count);
+            logger.LogError(exception, "Delivering {Count} {Kind} signal(s) failed", batch.Count, batch[0].Kind);
         }
 
         batch.Clear();
     }
 
     private readonly record struct Item(RealtimeSignal? Signal);
+
+    private sealed class Lane(ISignalDelivery delivery)
+    {
+        public ISignalDelivery Delivery { get; } = delivery;
+
+        public Channel<Item> Queue { get; } = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+
+        public RecentIds Delivered { get; } = new(TimeSpan.FromMinutes(2));
+    }
 
     /// <summary>Ids seen in the last few minutes: long enough to cover a listener's catch-up window.</summary>
     private sealed class RecentIds(TimeSpan window)
