@@ -18,9 +18,11 @@ echo "file descriptors per process: $(ulimit -n)" >&2
 pg_dir=$(mktemp -d /tmp/spotlight-bench-pg-XXXXXX)
 eval "$(tools/pg-throwaway start "$pg_dir")"
 server_pid=""
+data=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   tools/pg-throwaway stop "$pg_dir"
+  rm -rf "$pg_dir" ${data:+"$data"}
 }
 trap cleanup EXIT
 
