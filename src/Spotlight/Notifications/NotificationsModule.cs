@@ -5,6 +5,7 @@ using Spotlight.Platform;
 using Spotlight.Platform.Events;
 using Spotlight.Realtime.Fanout;
 using Spotlight.Social;
+using Spotlight.Wallet;
 
 namespace Spotlight.Notifications;
 
@@ -34,8 +35,15 @@ public static class NotificationsModule
         services.AddSingleton<INotificationProvider>(sp => ActivatorUtilities.CreateInstance<LoggingNotificationProvider>(sp, NotificationChannels.Push));
         services.AddSingleton<INotificationProvider>(sp => ActivatorUtilities.CreateInstance<LoggingNotificationProvider>(sp, NotificationChannels.Email));
 
-        // What causes a notification. The wallet adds its own the same way, e.g.
-        // services.AddNotification<GiftSent>(e => new NotificationDraft(e.RecipientId, NotificationTypes.GiftReceived, e.SenderId, e.TransactionId));
+        // What causes a notification: one line per event of another module.
+        services.AddNotification<GiftSent>(e => new NotificationDraft(e.RecipientId, NotificationTypes.GiftReceived, e.SenderId, e.TransactionId,
+            new { e.GiftId, e.GiftName, e.Quantity, e.Amount, e.CreatorAmount, e.LiveSessionId }));
+        services.AddNotification<PayoutPaid>(e => new NotificationDraft(e.CreatorId, NotificationTypes.PayoutStatus, null, e.PayoutId, new { status = "paid", e.Amount }));
+        services.AddNotification<PayoutRejected>(e => new NotificationDraft(e.CreatorId, NotificationTypes.PayoutStatus, null, e.PayoutId, new { status = "rejected", e.Amount, e.Reason }));
+        services.AddNotification<SubscriptionStarted>(e => new NotificationDraft(e.CreatorId, NotificationTypes.Subscription, e.SubscriberId, e.SubscriptionId, new { status = "started", e.Price }));
+        services.AddNotification<SubscriptionCanceled>(e => new NotificationDraft(e.CreatorId, NotificationTypes.Subscription, e.SubscriberId, e.SubscriptionId, new { status = "canceled", e.AccessUntil }));
+        services.AddNotification<SubscriptionPastDue>(e => new NotificationDraft(e.SubscriberId, NotificationTypes.Subscription, e.CreatorId, e.SubscriptionId, new { status = "past_due", e.GraceUntil }));
+        services.AddNotification<SubscriptionExpired>(e => new NotificationDraft(e.SubscriberId, NotificationTypes.Subscription, e.CreatorId, e.SubscriptionId, new { status = "expired" }));
         services.AddNotification<UserFollowed>(e => new NotificationDraft(e.FolloweeId, NotificationTypes.Follow, e.FollowerId,
             DedupeKey: $"follow:{e.FollowerId:N}"));
         services.AddEventHandler<MessagePosted, OfflineMessageNotifier>();

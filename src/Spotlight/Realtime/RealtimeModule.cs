@@ -1,3 +1,4 @@
+using Spotlight.Platform.Events;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -66,6 +67,7 @@ public static class RealtimeModule
         services.AddSingleton<IUserEventsListener, BanListener>();
         services.AddSingleton<LiveRooms>();
         services.AddSingleton<LiveBroadcast>();
+        services.AddEventHandler<Spotlight.Wallet.GiftSent, LiveGiftBroadcaster>();
         services.TryAddSingleton<ILiveAccess, PublicLives>();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<HubInvocationLimits>();
