@@ -14,7 +14,9 @@ internal static class HealthEndpoints
 
     public static void MapHealth(this IEndpointRouteBuilder endpoints)
     {
+        // Probes are answered at once or not at all: no per-request timeout (and none of its timer and token source).
         var group = endpoints.MapGroup("/health").WithTags("Operations");
+        group.DisableRequestTimeout();
         group.MapGet("/live", Live).WithName("HealthLive").WithSummary("The process is up (no dependency is checked)")
             .Produces<HealthReportResponse>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/ready", Ready).WithName("HealthReady")
