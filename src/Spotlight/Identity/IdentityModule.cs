@@ -52,7 +52,7 @@ public static class IdentityModule
             .AddDefaultTokenProviders();
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = identity.PasswordHashIterations);
         services.AddSingleton<PasswordPolicy>();
-        services.AddSingleton<PasswordHashGate>();
+        services.AddSingleton<PasswordHashWorkers>();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<IdentityMetrics>();
         services.AddSingleton<Lockout>();

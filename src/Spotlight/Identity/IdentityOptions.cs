@@ -13,6 +13,9 @@ public sealed class SpotlightIdentityOptions
 
     public int PasswordHashQueue { get; set; } = 256;
 
+    /// <summary>Linux nice value (0–19) of the password-hash threads: higher yields the CPU to request threads first.</summary>
+    public int PasswordHashNice { get; set; } = 10;
+
     public int MaxFailedLogins { get; set; } = 5;
 
     public int LockoutMinutes { get; set; } = 15;

@@ -143,3 +143,27 @@ public sealed class HashGateTests(NarrowHashGateApp app) : IClassFixture<NarrowH
         Assert.NotNull(refused.Headers.RetryAfter);
     }
 }
+
+public sealed class PasswordHashThreadTests(SpotlightApp app) : IClassFixture<SpotlightApp>
+{
+    [Fact]
+    public async Task Hashes_run_on_threads_that_yield_the_cores_to_requests()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // per-thread nice values are a Linux feature; elsewhere the hash threads run at normal priority
+        }
+
+        await app.CreateUserAsync(); // registering hashes a password, so the hash threads exist and have lowered themselves
+
+        // /proc/self/task/<tid>/stat: "tid (comm) state ..." — the nice value is the 19th field, the 17th after the comm.
+        var nices = Directory.EnumerateDirectories("/proc/self/task")
+            .Select(task => File.ReadAllText(Path.Combine(task, "stat")))
+            .Where(stat => stat.Contains("(password-hash-", StringComparison.Ordinal))
+            .Select(stat => int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+
+        Assert.NotEmpty(nices);
+        Assert.All(nices, nice => Assert.Equal(10, nice));
+    }
+}

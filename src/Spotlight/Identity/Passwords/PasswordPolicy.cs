@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Spotlight.Platform.Errors;
 
 namespace Spotlight.Identity.Passwords;
@@ -60,22 +59,4 @@ public sealed class PasswordPolicy
             errors.Add(field, "The password must not contain your handle.");
         }
     }
-}
-
-/// <summary>
-/// Password hashing is CPU-bound by design, so only so many run at once; the rest wait in a bounded queue and,
-/// past it, are refused with 429 rather than starving every other request of CPU.
-/// </summary>
-public sealed class PasswordHashGate(SpotlightIdentityOptions options) : IDisposable
-{
-    private readonly ConcurrencyLimiter _limiter = new(new ConcurrencyLimiterOptions
-    {
-        PermitLimit = Math.Max(1, options.PasswordHashConcurrency),
-        QueueLimit = Math.Max(0, options.PasswordHashQueue),
-        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-    });
-
-    public ValueTask<RateLimitLease> EnterAsync(CancellationToken cancellationToken) => _limiter.AcquireAsync(1, cancellationToken);
-
-    public void Dispose() => _limiter.Dispose();
 }
