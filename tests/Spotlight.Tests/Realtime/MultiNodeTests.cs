@@ -83,8 +83,14 @@ public sealed class MultiNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         await using var bobHub = await nodes.Second.ConnectHubAsync(bob);
         var online = await annHub.WaitForAsync("presence", p => p.GetProperty("userId").GetGuid() == bob.Id);
         Assert.True(online.GetProperty("online").GetBoolean());
-        var followed = await bobHub.WaitForAsync("notification", n => n.GetProperty("type").GetString() == "follow");
-        Assert.Equal(ann.Id, followed.GetProperty("actor").GetProperty("id").GetGuid());
+
+        // Bob is connected now (Ann saw him come online), so a follow from node 1 must reach him live on node 2. Not Ann's
+        // follow above: it was made before Bob connected, and the notification may have been sent before he was there.
+        var carol = await nodes.First.CreateUserAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await carol.Client.PostAsync($"/api/v1/users/{bob.Id}/follow", null)).StatusCode);
+        var followed = await bobHub.WaitForAsync("notification", n => n.GetProperty("type").GetString() == "follow"
+            && n.GetProperty("actor").GetProperty("id").GetGuid() == carol.Id);
+        Assert.Equal(carol.Handle, followed.GetProperty("actor").GetProperty("handle").GetString());
 
         var conversation = await Chat.DirectAsync(ann, bob);
         var hello = await annHub.InvokeAsync("SendMessage", conversation.ToString(), "n1", "hello from node 1");
