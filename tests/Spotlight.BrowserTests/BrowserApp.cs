@@ -69,6 +69,7 @@ public sealed class BrowserApp : SpotlightApp
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         context.SetDefaultTimeout(30_000); // generous: CI machines are shared and sometimes slow
+        Assertions.SetDefaultExpectTimeout(30_000); // the same for retrying assertions (Expect), whose default is 5 s
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
