@@ -2,7 +2,8 @@
 # Identity under load, on PostgreSQL (Release, Production settings, production hash cost):
 #  1. GET /api/v1/me with a valid token, 64 connections;
 #  2. POST /api/v1/auth/login throughput (wrong password: the same hash work without creating sessions);
-#  3. a login flood (256 connections) while other clients call /me (64 connections): /me must keep p99 < 50 ms.
+#  3. a login flood (256 connections) while other clients call /me (64 connections): /me must keep p99 < 50 ms;
+#  4. GET /me again on a server whose rate-limit counters are in memory: the cost of the PostgreSQL store (one upsert).
 # Rate limits are raised for the run (they would otherwise, correctly, stop one client at 300/min).
 # Usage: bench/identity.sh [seconds]
 source "$(dirname "$0")/lib/common.sh"
@@ -10,8 +11,9 @@ need wrk wrk
 seconds=${1:-20}
 build_release
 start_postgres
-start_spotlight 5103 postgres RateLimiting__Tiers__free=100000000 RateLimiting__Anonymous=100000000 \
-  RateLimiting__Policies__login__Limit=100000000 RateLimiting__Policies__login-email__Limit=100000000
+limits=(RateLimiting__Tiers__free=100000000 RateLimiting__Anonymous=100000000 \
+  RateLimiting__Policies__login__Limit=100000000 RateLimiting__Policies__login-email__Limit=100000000)
+start_spotlight 5103 postgres "${limits[@]}"
 base=http://127.0.0.1:5103
 email="bench-$(date +%s)@example.com"; password="bench passphrase $(openssl rand -hex 4)"
 token=$(curl -fs -X POST "$base/api/v1/auth/register" -H 'content-type: application/json' \
@@ -36,6 +38,15 @@ sleep 1
 read -r fm_rps fm_p50 fm_p99 fm_err < <(wrk_run identity-flood-me -t1 -c64 -d"$((seconds - 2))s" -H "Authorization: Bearer $token" "$base/api/v1/me")
 wait "$flood"
 read -r fl_rps fl_p50 fl_p99 fl_err <"$OUT/flood-login.res"
+stop_server "$SERVER_PID"
+
+# The same /me run with in-memory rate-limit counters (same database, same user): what the shared store costs.
+start_spotlight 5104 postgres "${limits[@]}" RateLimiting__Store=memory
+# A second user: the first is locked out by now (the floods posted wrong passwords for it).
+token=$(curl -fs -X POST "http://127.0.0.1:5104/api/v1/auth/register" -H 'content-type: application/json' \
+  -d "{\"email\":\"2-$email\",\"password\":\"$password\",\"handle\":\"bench_$(openssl rand -hex 3)\"}" | sed -E 's/.*"accessToken":"([^"]+)".*/\1/')
+wrk -t2 -c64 -d30s -H "Authorization: Bearer $token" http://127.0.0.1:5104/api/v1/me >/dev/null
+read -r mm_rps mm_p50 mm_p99 mm_err < <(wrk_run identity-me-memory -t2 -c64 -d"${seconds}s" -H "Authorization: Bearer $token" http://127.0.0.1:5104/api/v1/me)
 
 echo "Identity on PostgreSQL, same 2-core machine as the load generator, ${seconds}s per run:"
 echo "  one login (median of 10 sequential, PBKDF2-SHA512 at the configured cost): ${single}s"
@@ -43,3 +54,4 @@ printf "  GET /me, 64 conns:                %8s req/s  p50 %-8s p99 %-8s non-2xx
 printf "  POST /login, 16 conns:            %8s req/s  p50 %-8s p99 %-8s (401 expected)\n" "$lg_rps" "$lg_p50" "$lg_p99"
 printf "  during a 256-conn login flood:    login %8s req/s (non-2xx incl. 401/429: %s)\n" "$fl_rps" "$fl_err"
 printf "                                    /me   %8s req/s  p50 %-8s p99 %-8s non-2xx %s\n" "$fm_rps" "$fm_p50" "$fm_p99" "$fm_err"
+printf "  GET /me, 64 conns, memory store:  %8s req/s  p50 %-8s p99 %-8s non-2xx %s  (the PostgreSQL store's cost is the difference)\n" "$mm_rps" "$mm_p50" "$mm_p99" "$mm_err"
