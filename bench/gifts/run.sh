@@ -78,7 +78,13 @@ scenario() { # name creators
   local before; before=$(reconcile | jq .transactions)
   local cpu_before; cpu_before=$(cpu_ticks)
   echo "== $name: wrk -t2 -c$connections -d$duration (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+  if [ -n "${TRACE:-}" ]; then # TRACE=dir: a 15 s CPU-sampling trace of the server during each run (dotnet-trace)
+    mkdir -p "$TRACE" && dotnet-trace collect -p "$server_pid" --profile dotnet-sampled-thread-time --duration 00:00:00:15 \
+      -o "$TRACE/$name.nettrace" >"$dir/trace.log" 2>&1 &
+    trace_pid=$!
+  fi
   BENCH_DIR="$dir" wrk -t2 -c"$connections" -d"$duration" --latency --timeout 10s -s bench/gifts/gifts.lua "$base" | tee "$dir/wrk.txt"
+  [ -z "${trace_pid:-}" ] || wait "$trace_pid"
   local cpu_ms=$(( ($(cpu_ticks) - cpu_before) * 1000 / $(getconf CLK_TCK) ))
   sleep 10 # requests still in flight when wrk stopped finish on the server
   local report; report=$(reconcile)

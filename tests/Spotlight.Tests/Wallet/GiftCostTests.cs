@@ -33,7 +33,8 @@ public sealed class GiftCostTests(GiftCostTests.CountingApp app, ITestOutputHelp
         // PostgreSQL gets the inserts of SaveChanges as one batch (one round trip); SQLite, in process, runs them one by one.
         // Each handler subscribed to GiftSent (notifications, live rooms) adds one outbox row: in the batch on PostgreSQL,
         // one more in-process statement on SQLite.
-        Assert.InRange(commands.Length, 1, TestDatabase.IsPostgres ? 9 : 16);
+        Assert.DoesNotContain("SAVEPOINT", commands);
+        Assert.InRange(commands.Length, 1, TestDatabase.IsPostgres ? 7 : 15);
     }
 
     public sealed class CountingApp : WalletApp
@@ -72,6 +73,14 @@ public sealed class GiftCostTests(GiftCostTests.CountingApp app, ITestOutputHelp
             {
                 Note(command.CommandText);
                 return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
+            }
+
+            // EF Core sets a savepoint before SaveChanges inside a transaction of the caller's, and on PostgreSQL that is
+            // a statement (a round trip) of its own.
+            public ValueTask<InterceptionResult> CreatingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+            {
+                Note("SAVEPOINT");
+                return ValueTask.FromResult(result);
             }
 
             public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
