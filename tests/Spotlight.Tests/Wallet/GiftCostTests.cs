@@ -34,7 +34,7 @@ public sealed class GiftCostTests(GiftCostTests.CountingApp app, ITestOutputHelp
         // Each handler subscribed to GiftSent (notifications, live rooms) adds one outbox row: in the batch on PostgreSQL,
         // one more in-process statement on SQLite.
         Assert.DoesNotContain("SAVEPOINT", commands);
-        Assert.InRange(commands.Length, 1, TestDatabase.IsPostgres ? 7 : 15);
+        Assert.InRange(commands.Length, 1, TestDatabase.IsPostgres ? 6 : 14);
     }
 
     public sealed class CountingApp : WalletApp

@@ -113,6 +113,10 @@ public sealed class WalletBasicsTests(WalletApp app) : IClassFixture<WalletApp>
         await (await creator.Client.PostAsync($"/api/v1/users/{sender.Id}/block", null)).ShouldBeAsync(HttpStatusCode.NoContent);
         await (await sender.Client.PostMoneyAsync("/api/v1/gifts", new { recipientId = creator.Id, giftId = "rose", quantity = 1 }))
             .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blocked");
+        var blockedBySender = await app.CreatorAsync(); // the other way round: the sender blocked the creator
+        await (await sender.Client.PostAsync($"/api/v1/users/{blockedBySender.Id}/block", null)).ShouldBeAsync(HttpStatusCode.NoContent);
+        await (await sender.Client.PostMoneyAsync("/api/v1/gifts", new { recipientId = blockedBySender.Id, giftId = "rose", quantity = 1 }))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "blocked");
         Assert.Equal(100, await app.BalanceAsync(sender));
     }
 

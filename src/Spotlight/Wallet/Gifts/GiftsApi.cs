@@ -69,8 +69,11 @@ internal static class GiftsApi
             return ApiProblem.Create(400, "cannot_gift_self", "You cannot send a gift to yourself.");
         }
 
-        var roles = await db.Users.Where(u => u.Id == recipient && u.BannedAt == null).Select(u => u.Roles).FirstOrDefaultAsync();
-        if (roles is null)
+        // One round trip: the recipient's roles and whether a block stands between the two (Social's query, composed in).
+        var blockedEitherWay = blocks.BlockedEitherWay(sender);
+        var target = await db.Users.Where(u => u.Id == recipient && u.BannedAt == null)
+            .Select(u => new { u.Roles, Blocked = blockedEitherWay.Contains(u.Id) }).FirstOrDefaultAsync();
+        if (target?.Roles is not { } roles)
         {
             return ApiProblem.NotFound("No user has this id.");
         }
@@ -80,7 +83,7 @@ internal static class GiftsApi
             return ApiProblem.Create(400, "recipient_not_creator", "Gifts can only be sent to creators.");
         }
 
-        if (await blocks.IsBlockedAsync(sender, recipient))
+        if (target.Blocked)
         {
             return MoneyProblems.Blocked("You cannot send gifts to this user.");
         }

@@ -50,12 +50,15 @@ internal static class TransfersApi
             return ApiProblem.Create(400, "cannot_transfer_to_self", "You cannot transfer coins to yourself.");
         }
 
-        if (!await db.Users.AnyAsync(u => u.Id == to && u.BannedAt == null))
+        // One round trip: the recipient exists and whether a block stands between the two (Social's query, composed in).
+        var blockedEitherWay = blocks.BlockedEitherWay(from);
+        var blocked = await db.Users.Where(u => u.Id == to && u.BannedAt == null).Select(u => (bool?)blockedEitherWay.Contains(u.Id)).FirstOrDefaultAsync();
+        if (blocked is null)
         {
             return ApiProblem.NotFound("No user has this id.");
         }
 
-        if (await blocks.IsBlockedAsync(from, to))
+        if (blocked.Value)
         {
             return MoneyProblems.Blocked("You cannot transfer coins to this user.");
         }
