@@ -8,6 +8,7 @@ using Spotlight.Admin.SystemStatus;
 using Spotlight.Identity;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.RateLimiting;
+using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Admin;
 
@@ -71,6 +72,7 @@ public static class AdminModule
         services.AddHostedService<IntegrationSettingsRefresher>();
         services.Replace(ServiceDescriptor.Singleton<IAllowedOrigins, SettingsAllowedOrigins>());
         services.Replace(ServiceDescriptor.Singleton<IRateLimitTiers, SettingsRateLimitTiers>());
+        services.Replace(ServiceDescriptor.Singleton<IRevenueSplits, SettingsRevenueSplits>());
 
         services.AddSingleton<RequestMetricsRing>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestMetricsRing>());

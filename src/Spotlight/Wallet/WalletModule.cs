@@ -24,6 +24,7 @@ public static class WalletModule
         services.AddSingleton(options);
         services.AddSingleton<WalletMetrics>();
         services.AddSingleton<PlatformAccounts>();
+        services.AddSingleton<IRevenueSplits, ConfiguredRevenueSplits>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerReconciler>();
         services.AddSingleton<SandboxWebhookSecret>();
