@@ -588,6 +588,8 @@ namespace Spotlight.Data.Migrations
 
                     b.HasIndex("Type", "CreatedAt");
 
+                    b.HasIndex("Type", "Id");
+
                     b.ToTable("ledger_transactions", (string)null);
                 });
 
@@ -647,6 +649,8 @@ namespace Spotlight.Data.Migrations
                     b.Property<int>("MismatchCount");
 
                     b.Property<string>("Mismatches");
+
+                    b.Property<Guid?>("RequestedBy");
 
                     b.HasKey("Id");
 
