@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spotlight.Admin.Console;
 using Spotlight.Admin.Dashboard;
+using Spotlight.Admin.Money;
 using Spotlight.Admin.Settings;
 using Spotlight.Admin.SystemStatus;
 using Spotlight.Identity;
@@ -45,6 +46,9 @@ public static class AdminModule
             o.Conventions.AuthorizeFolder("/", AdminCookie.StaffPolicy);
             o.Conventions.AuthorizeFolder("/Settings", AdminCookie.AdminPolicy);
             o.Conventions.AuthorizeFolder("/System", AdminCookie.AdminPolicy);
+            // Money is for administrators only: moderators see no balances, transactions or payouts (docs/admin-console.md).
+            o.Conventions.AuthorizeFolder("/Money", AdminCookie.AdminPolicy);
+            o.Conventions.AuthorizeFolder("/Payouts", AdminCookie.AdminPolicy);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Denied");
             o.Conventions.ConfigureFilter(new EnrolmentGate());
@@ -78,6 +82,7 @@ public static class AdminModule
         services.AddHostedService(sp => sp.GetRequiredService<RequestMetricsRing>());
         services.AddScoped<DashboardReader>();
         services.AddDashboardSource<UsersDashboard>();
+        services.AddDashboardSource<MoneyDashboard>();
         services.AddDashboardSource<TrafficDashboard>();
         services.AddScoped<SystemReader>();
         return builder;
