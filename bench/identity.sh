@@ -25,7 +25,7 @@ LUA
 # One hash, timed in process by the server's own hasher settings: the login latency at concurrency 1.
 single=$(for i in 1 2 3 4 5 6 7 8 9 10; do curl -s -o /dev/null -w "%{time_total}\n" -X POST "$base/api/v1/auth/login" -H 'content-type: application/json' -d "{\"email\":\"$email\",\"password\":\"nope $i\"}"; done | sort -n | sed -n 5p)
 
-wrk -t2 -c64 -d3s -H "Authorization: Bearer $token" "$base/api/v1/me" >/dev/null
+wrk -t2 -c64 -d30s -H "Authorization: Bearer $token" "$base/api/v1/me" >/dev/null   # warm-up: tiered JIT
 read -r me_rps me_p50 me_p99 me_err < <(wrk_run identity-me -t2 -c64 -d"${seconds}s" -H "Authorization: Bearer $token" "$base/api/v1/me")
 read -r lg_rps lg_p50 lg_p99 lg_err < <(wrk_run identity-login -t2 -c16 -d"${seconds}s" -s "$OUT/login.lua" "$base/api/v1/auth/login")
 

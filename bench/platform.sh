@@ -12,7 +12,7 @@ start_postgres
 start_spotlight 5101 postgres
 sleep 2
 idle=$(rss_mib "$SERVER_PID")
-wrk -t2 -c64 -d3s http://127.0.0.1:5101/health/live >/dev/null   # warm-up (JIT, pools)
+wrk -t2 -c64 -d30s http://127.0.0.1:5101/health/live >/dev/null   # warm-up: tiered JIT needs ~30 s on 2 cores to reach tier 1
 read -r s_rps s_p50 s_p99 s_err < <(wrk_run platform-spotlight -t2 -c64 -d"${seconds}s" http://127.0.0.1:5101/health/live)
 loaded=$(rss_mib "$SERVER_PID")
 stop_server "$SERVER_PID"
@@ -20,7 +20,7 @@ stop_server "$SERVER_PID"
 (cd "$OUT/bare" && exec env ASPNETCORE_URLS=http://127.0.0.1:5102 dotnet BareApp.dll >/dev/null 2>&1) &
 PIDS+=($!)
 wait_ready http://127.0.0.1:5102/health/live
-wrk -t2 -c64 -d3s http://127.0.0.1:5102/health/live >/dev/null
+wrk -t2 -c64 -d30s http://127.0.0.1:5102/health/live >/dev/null
 read -r b_rps b_p50 b_p99 b_err < <(wrk_run platform-bare -t2 -c64 -d"${seconds}s" http://127.0.0.1:5102/health/live)
 
 ratio=$(awk -v s="$s_rps" -v b="$b_rps" 'BEGIN { printf "%.1f", 100 * s / b }')

@@ -1,8 +1,11 @@
 using Spotlight.Admin;
 using Spotlight.Data;
 using Spotlight.Identity;
+using Spotlight.Messaging;
+using Spotlight.Notifications;
 using Spotlight.Platform;
 using Spotlight.Platform.Commands;
+using Spotlight.Realtime;
 using Spotlight.Social;
 using Spotlight.Wallet;
 
@@ -15,6 +18,9 @@ builder.AddData();
 builder.AddIdentity();
 builder.AddSocial();
 builder.AddWallet();
+builder.AddMessaging();
+builder.AddRealtime();
+builder.AddNotifications();
 builder.AddAdmin();
 
 var app = builder.Build();
@@ -28,6 +34,9 @@ app.MapPlatform();
 app.MapIdentity();
 app.MapSocial();
 app.MapWallet();
+app.MapMessaging();
+app.MapRealtime();
+app.MapNotifications();
 app.MapAdmin();
 
 await app.MigrateOnStartupAsync();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -46,9 +47,18 @@ public static class PlatformServiceCollectionExtensions
             {
                 o.IncludeScopes = true;
                 o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             });
+
+            // The same formatter, written in batches by one writer instead of a flush per line (JsonLinesLoggerProvider).
+            foreach (var console in services.Where(d => d.ServiceType == typeof(ILoggerProvider) && d.ImplementationType == typeof(ConsoleLoggerProvider)).ToList())
+            {
+                services.Remove(console);
+            }
+
+            services.AddSingleton<ILoggerProvider, JsonLinesLoggerProvider>();
         }
+
         else
         {
             builder.Logging.AddSimpleConsole(o =>
@@ -198,12 +208,13 @@ public static class PlatformServiceCollectionExtensions
         app.MapHealth();
         app.MapMetrics();
         app.MapOpenApi("/openapi/{documentName}.json");
-        app.UseSwaggerUI(o =>
+        // Only requests for the docs go through the docs UI's static-file middleware.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/docs"), docs => docs.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "docs";
             o.SwaggerEndpoint("/openapi/v1.json", "Spotlight API v1");
             o.DocumentTitle = "Spotlight API";
-        });
+        }));
         return app;
     }
 

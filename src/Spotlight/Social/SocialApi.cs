@@ -5,6 +5,7 @@ using Spotlight.Data;
 using Spotlight.Identity;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
+using Spotlight.Platform.Events;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.Paging;
 
@@ -24,6 +25,7 @@ public static class SocialModule
     public static WebApplicationBuilder AddSocial(this WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<IBlockList, BlockList>();
+        builder.Services.AddScoped<IFollowGraph, FollowGraph>();
         builder.Services.AddSingleton<SocialMetrics>();
         return builder;
     }
@@ -53,7 +55,7 @@ internal static class SocialApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> FollowUser(
-        Guid id, ClaimsPrincipal caller, SpotlightDb db, IBlockList blocks, SocialMetrics metrics, TimeProvider time)
+        Guid id, ClaimsPrincipal caller, SpotlightDb db, IBlockList blocks, DomainEvents events, SocialMetrics metrics, TimeProvider time)
     {
         var me = caller.UserId();
         if (id == me)
@@ -80,6 +82,8 @@ internal static class SocialApi
         if (inserted == 1)
         {
             await AdjustCountsAsync(db, me, id, +1);
+            events.Raise(db, new UserFollowed(me, id));
+            await db.SaveChangesAsync();
             metrics.Follows.Add(1);
         }
 

@@ -55,10 +55,29 @@ public interface IBlockList
 {
     /// <summary>True when either user has blocked the other.</summary>
     Task<bool> IsBlockedAsync(Guid a, Guid b, CancellationToken cancellationToken = default);
+
+    /// <summary>Everyone with a block between them and <paramref name="userId"/>, either way: a query to compose, not a list.</summary>
+    IQueryable<Guid> BlockedEitherWay(Guid userId);
 }
 
 internal sealed class BlockList(Data.SpotlightDb db) : IBlockList
 {
     public Task<bool> IsBlockedAsync(Guid a, Guid b, CancellationToken cancellationToken = default) =>
         db.Set<Block>().AnyAsync(x => (x.BlockerId == a && x.BlockedId == b) || (x.BlockerId == b && x.BlockedId == a), cancellationToken);
+
+    public IQueryable<Guid> BlockedEitherWay(Guid userId) =>
+        db.Set<Block>().Where(b => b.BlockerId == userId).Select(b => b.BlockedId)
+            .Concat(db.Set<Block>().Where(b => b.BlockedId == userId).Select(b => b.BlockerId));
+}
+
+/// <summary>Who follows whom, for modules that reach a user's followers (presence) without touching Social's tables.</summary>
+public interface IFollowGraph
+{
+    /// <summary>The ids of <paramref name="userId"/>'s followers: a query to compose, not a list (a creator may have millions).</summary>
+    IQueryable<Guid> FollowerIds(Guid userId);
+}
+
+internal sealed class FollowGraph(Data.SpotlightDb db) : IFollowGraph
+{
+    public IQueryable<Guid> FollowerIds(Guid userId) => db.Set<Follow>().Where(f => f.FolloweeId == userId).Select(f => f.FollowerId);
 }

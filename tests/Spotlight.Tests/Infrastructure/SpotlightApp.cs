@@ -48,9 +48,12 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        Database = _primary?.Database ?? await TestDatabase.CreateAsync(DataDirectory);
+        Database = _primary?.Database ?? await CreateDatabaseAsync();
         _ = Services; // builds the host: migrations run, the server is ready
     }
+
+    /// <summary>A database of its own; a second node of a multi-node test shares the first one's (<see cref="TestDatabase.Share"/>).</summary>
+    protected virtual Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateAsync(DataDirectory);
 
     async Task IAsyncLifetime.DisposeAsync()
     {

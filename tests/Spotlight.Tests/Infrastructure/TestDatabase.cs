@@ -55,6 +55,9 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase("postgres", builder.ToString(), admin, name, null);
     }
 
+    /// <summary>The same database for another app (a second node); only the creator drops it.</summary>
+    public TestDatabase Share() => new(Provider, ConnectionString, null, Name, File);
+
     public async ValueTask DisposeAsync()
     {
         if (_adminConnectionString is null || Name is null)

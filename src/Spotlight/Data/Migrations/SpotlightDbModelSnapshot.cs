@@ -258,6 +258,244 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Messaging.Attachments.Attachment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
+                    b.Property<Guid?>("ConversationId");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<Guid?>("MessageId");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
+                    b.Property<long>("Size");
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(300);
+
+                    b.Property<Guid>("UploaderId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("MessageId");
+
+                    b.HasIndex("UploaderId", "CreatedAt");
+
+                    b.ToTable("attachments", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Messaging.Conversations.Conversation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<Guid>("ActivityId");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("DirectKey")
+                        .HasMaxLength(80);
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(10);
+
+                    b.Property<DateTime?>("LastMessageAt");
+
+                    b.Property<long>("LastSequence");
+
+                    b.Property<Guid?>("OwnerId");
+
+                    b.Property<string>("Title")
+                        .HasMaxLength(100);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ActivityId");
+
+                    b.HasIndex("DirectKey")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerId");
+
+                    b.ToTable("conversations", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Messaging.Conversations.ConversationMember", b =>
+                {
+                    b.Property<Guid>("ConversationId");
+
+                    b.Property<Guid>("UserId");
+
+                    b.Property<DateTime>("JoinedAt");
+
+                    b.Property<DateTime?>("LastReadAt");
+
+                    b.Property<long>("LastReadSequence");
+
+                    b.HasKey("ConversationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("conversation_members", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Messaging.Messages.Message", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<string>("ClientMessageId")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
+                    b.Property<Guid>("ConversationId");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<DateTime?>("DeletedAt");
+
+                    b.Property<DateTime?>("EditedAt");
+
+                    b.Property<Guid>("SenderId");
+
+                    b.Property<long>("Sequence");
+
+                    b.Property<string>("Text")
+                        .HasMaxLength(4000);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SenderId");
+
+                    b.HasIndex("ConversationId", "Sequence")
+                        .IsUnique();
+
+                    b.HasIndex("ConversationId", "SenderId", "ClientMessageId")
+                        .IsUnique();
+
+                    b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Notifications.Delivery.NotificationDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<int>("Attempts");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(20);
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<DateTime?>("DeadAt");
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000);
+
+                    b.Property<DateTime?>("LockedUntil");
+
+                    b.Property<DateTime>("NextAttemptAt");
+
+                    b.Property<Guid>("NotificationId");
+
+                    b.Property<DateTime?>("SentAt");
+
+                    b.Property<Guid>("UserId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DedupeKey")
+                        .IsUnique();
+
+                    b.HasIndex("NotificationId");
+
+                    b.HasIndex("SentAt", "DeadAt", "NextAttemptAt");
+
+                    b.ToTable("notification_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Notifications.Devices.PushDevice", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("Platform")
+                        .IsRequired()
+                        .HasMaxLength(10);
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(1024);
+
+                    b.Property<Guid>("UserId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("push_devices", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Notifications.Notification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<Guid?>("ActorId");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("Data")
+                        .HasMaxLength(4000);
+
+                    b.Property<string>("DedupeKey")
+                        .IsRequired()
+                        .HasMaxLength(200);
+
+                    b.Property<DateTime?>("ReadAt");
+
+                    b.Property<Guid?>("SubjectId");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(40);
+
+                    b.Property<Guid>("UserId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId", "DedupeKey")
+                        .IsUnique();
+
+                    b.HasIndex("UserId", "Id");
+
+                    b.HasIndex("UserId", "ReadAt");
+
+                    b.ToTable("notifications", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Platform.Audit.AuditEntry", b =>
                 {
                     b.Property<Guid>("Id")
@@ -455,6 +693,79 @@ namespace Spotlight.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("data_protection_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Realtime.Fanout.RealtimeEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30);
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasMaxLength(8000);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("realtime_events", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Realtime.Presence.RealtimeConnection", b =>
+                {
+                    b.Property<string>("ConnectionId")
+                        .HasMaxLength(64);
+
+                    b.Property<DateTime>("ConnectedAt");
+
+                    b.Property<string>("NodeId")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
+                    b.Property<Guid>("UserId");
+
+                    b.HasKey("ConnectionId");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("NodeId", "UserId");
+
+                    b.ToTable("realtime_connections", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Realtime.Presence.RealtimeNodeRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100);
+
+                    b.Property<DateTime>("HeartbeatAt");
+
+                    b.Property<DateTime>("StartedAt");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("HeartbeatAt");
+
+                    b.ToTable("realtime_nodes", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Realtime.Presence.UserPresence", b =>
+                {
+                    b.Property<Guid>("UserId");
+
+                    b.Property<DateTime>("ChangedAt");
+
+                    b.Property<bool>("Online");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("user_presence", (string)null);
                 });
 
             modelBuilder.Entity("Spotlight.Social.Block", b =>
@@ -853,6 +1164,103 @@ namespace Spotlight.Data.Migrations
                 });
 
             modelBuilder.Entity("Spotlight.Identity.Sessions.Session", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Messaging.Attachments.Attachment", b =>
+                {
+                    b.HasOne("Spotlight.Messaging.Messages.Message", null)
+                        .WithMany()
+                        .HasForeignKey("MessageId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UploaderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Messaging.Conversations.Conversation", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Spotlight.Messaging.Conversations.ConversationMember", b =>
+                {
+                    b.HasOne("Spotlight.Messaging.Conversations.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Messaging.Messages.Message", b =>
+                {
+                    b.HasOne("Spotlight.Messaging.Conversations.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("SenderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Notifications.Delivery.NotificationDelivery", b =>
+                {
+                    b.HasOne("Spotlight.Notifications.Notification", null)
+                        .WithMany()
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Notifications.Devices.PushDevice", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Notifications.Notification", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Realtime.Presence.RealtimeConnection", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Realtime.Presence.UserPresence", b =>
                 {
                     b.HasOne("Spotlight.Identity.User", null)
                         .WithMany()

@@ -145,8 +145,16 @@ public static class DomainEventServiceCollectionExtensions
             services.AddSingleton(registry);
         }
 
-        registry.Add(new HandlerRegistration(typeof(THandler).Name, typeof(TEvent), typeof(THandler),
+        registry.Add(new HandlerRegistration(HandlerName(typeof(THandler)), typeof(TEvent), typeof(THandler),
             (handler, domainEvent, context, cancellationToken) => ((THandler)handler).HandleAsync((TEvent)domainEvent, context, cancellationToken)));
         return services;
     }
+
+    /// <summary>
+    /// The name stored in outbox rows. A generic handler (one class serving several events) is named with its type
+    /// arguments, <c>EventNotifier&lt;GiftSent&gt;</c>, since <c>EventNotifier`1</c> would name every instance alike.
+    /// </summary>
+    internal static string HandlerName(Type handlerType) => !handlerType.IsGenericType
+        ? handlerType.Name
+        : $"{handlerType.Name[..handlerType.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(",", handlerType.GenericTypeArguments.Select(HandlerName))}>";
 }

@@ -34,7 +34,8 @@ internal static class MetricsEndpoint
         .WithTags("Operations")
         .WithSummary("Prometheus metrics in the text exposition format")
         .Produces<string>(200, "text/plain")
-        .ProducesProblem(403);
+        .ProducesProblem(403)
+        .DisableRequestTimeout();
     }
 
     private static bool IsAllowed(HttpContext context, MetricsOptions options)

@@ -62,7 +62,8 @@ public readonly record struct PageRequest(int Limit, Guid? After)
     public static Guid? DecodeCursor(string cursor)
     {
         Span<byte> bytes = stackalloc byte[18];
-        return cursor.Length == 22 && Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == 16
+        // IsValid first: TryDecodeFromChars throws, rather than answering false, on characters outside the alphabet.
+        return cursor.Length == 22 && Base64Url.IsValid(cursor) && Base64Url.TryDecodeFromChars(cursor, bytes, out var written) && written == 16
             ? new Guid(bytes[..16], bigEndian: true)
             : null;
     }

@@ -1,0 +1,63 @@
+using Spotlight.Messaging.Attachments;
+using Spotlight.Messaging.Conversations;
+using Spotlight.Messaging.Messages;
+using Spotlight.Platform;
+using Spotlight.Realtime.Fanout;
+
+namespace Spotlight.Messaging;
+
+/// <summary>Conversations, messages and attachments (API.md, Conversations), over REST here and over the realtime hub.</summary>
+public static class MessagingModule
+{
+    public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var options = builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
+        if (options.MaxGroupMembers < 2 || options.MaxAttachmentBytes < 1)
+        {
+            throw new InvalidOperationException("Messaging: MaxGroupMembers must be at least 2 and MaxAttachmentBytes at least 1.");
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton<MessagingMetrics>();
+        services.AddScoped<PostMessage>();
+        services.AddScoped<MessageHistory>();
+        services.AddScoped<ChangeMessage>();
+        services.AddScoped<ReadReceipts>();
+        services.AddScoped<TypingNotices>();
+        services.AddScoped<IConversationDirectory, ConversationDirectory>();
+        services.AddSingleton<IAttachmentStore, LocalDiskAttachmentStore>();
+        services.AddSingleton<ISignalDelivery, MessagingDelivery>();
+        services.AddJob<AttachmentCleanupJob>(every: TimeSpan.FromHours(1));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapMessaging(this IEndpointRouteBuilder app)
+    {
+        var conversations = app.MapGroup("/api/v1/conversations").WithTags("Conversations").RequireAuthorization();
+        conversations.MapPost("/", ConversationsApi.Create).WithName("CreateConversation")
+            .WithSummary("Start a conversation: one other member and no title is direct (one per pair: the existing one is returned, 200), otherwise a group you own");
+        conversations.MapGet("/", ConversationsApi.List).WithName("ListConversations").WithSummary("The caller's conversations, most recent activity first");
+        conversations.MapGet("/{id:guid}", ConversationsApi.Get).WithName("GetConversation").WithSummary("One conversation with its members");
+        conversations.MapPatch("/{id:guid}", ConversationsApi.Rename).WithName("RenameConversation").WithSummary("Change a group's title (owner only)");
+        conversations.MapPost("/{id:guid}/members", ConversationsApi.AddMembers).WithName("AddConversationMembers").WithSummary("Add members to a group (owner only)");
+        conversations.MapDelete("/{id:guid}/members/{userId:guid}", ConversationsApi.RemoveMember).WithName("RemoveConversationMember")
+            .WithSummary("Remove a member from a group (owner), or leave it (yourself)");
+        conversations.MapGet("/{id:guid}/messages", MessagesApi.History).WithName("ListMessages")
+            .WithSummary("History, newest first; with ?after=<sequence> the messages after it, oldest first (catching up after a reconnect)");
+        conversations.MapPost("/{id:guid}/messages", MessagesApi.Post).WithName("PostMessage")
+            .WithSummary("Post a message; a repeated clientMessageId returns the first message instead of storing a second");
+        conversations.MapPatch("/{id:guid}/messages/{messageId:guid}", MessagesApi.Edit).WithName("EditMessage").WithSummary("Edit your message's text");
+        conversations.MapDelete("/{id:guid}/messages/{messageId:guid}", MessagesApi.Delete).WithName("DeleteMessage")
+            .WithSummary("Delete your message: it stays as a tombstone without text or attachments");
+        conversations.MapPost("/{id:guid}/read", MessagesApi.MarkRead).WithName("MarkConversationRead").WithSummary("Mark the conversation read up to a message");
+
+        var attachments = app.MapGroup("/api/v1/attachments").WithTags("Conversations").RequireAuthorization();
+        attachments.MapPost("/", AttachmentsApi.Upload).WithName("UploadAttachment")
+            .WithSummary("Upload a file as the raw request body (its type is sniffed from the content) to attach to a message")
+            .Accepts<Stream>("application/octet-stream", "image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "application/pdf");
+        attachments.MapGet("/{id:guid}", AttachmentsApi.Download).WithName("DownloadAttachment")
+            .WithSummary("An attachment, for its uploader and the members of the conversation that carries it");
+        return app;
+    }
+}

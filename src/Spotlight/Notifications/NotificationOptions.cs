@@ -1,0 +1,16 @@
+namespace Spotlight.Notifications;
+
+/// <summary><c>Notifications:*</c>.</summary>
+public sealed class NotificationOptions
+{
+    public const string Section = "Notifications";
+
+    /// <summary>Seconds between runs of the external delivery job (each run sends everything that is due).</summary>
+    public int DeliveryIntervalSeconds { get; set; } = 5;
+
+    /// <summary>Attempts at an external delivery before it is dead-lettered (kept, with its last error, for an operator).</summary>
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>Days a read notification is kept.</summary>
+    public int RetentionDays { get; set; } = 90;
+}

@@ -1,0 +1,64 @@
+using Spotlight.Messaging.Messages;
+using Spotlight.Notifications.Delivery;
+using Spotlight.Notifications.Devices;
+using Spotlight.Platform;
+using Spotlight.Platform.Events;
+using Spotlight.Realtime.Fanout;
+using Spotlight.Social;
+using Spotlight.Wallet;
+
+namespace Spotlight.Notifications;
+
+/// <summary>
+/// Stored notifications, shown live over the hub and sent out (push, email) through an outbox. Other modules never call
+/// this one: it subscribes to their events, one line each.
+/// </summary>
+public static class NotificationsModule
+{
+    public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var options = builder.Configuration.GetSection(NotificationOptions.Section).Get<NotificationOptions>() ?? new NotificationOptions();
+        if (options.DeliveryIntervalSeconds < 1 || options.MaxAttempts < 1)
+        {
+            throw new InvalidOperationException("Notifications: DeliveryIntervalSeconds and MaxAttempts must be at least 1.");
+        }
+
+        services.AddSingleton(options);
+        services.AddSingleton<NotificationMetrics>();
+        services.AddScoped<Notifier>();
+        services.AddSingleton<ISignalDelivery, NotificationSignalDelivery>();
+        services.AddJob<NotificationDeliveryJob>(every: TimeSpan.FromSeconds(options.DeliveryIntervalSeconds));
+        services.AddJob<NotificationCleanupJob>(every: TimeSpan.FromHours(24));
+
+        // External delivery: a logging provider per channel unless a real one is registered (the last one wins).
+        services.AddSingleton<INotificationProvider>(sp => ActivatorUtilities.CreateInstance<LoggingNotificationProvider>(sp, NotificationChannels.Push));
+        services.AddSingleton<INotificationProvider>(sp => ActivatorUtilities.CreateInstance<LoggingNotificationProvider>(sp, NotificationChannels.Email));
+
+        // What causes a notification: one line per event of another module.
+        services.AddNotification<GiftSent>(e => new NotificationDraft(e.RecipientId, NotificationTypes.GiftReceived, e.SenderId, e.TransactionId,
+            new { e.GiftId, e.GiftName, e.Quantity, e.Amount, e.CreatorAmount, e.LiveSessionId }));
+        services.AddNotification<PayoutPaid>(e => new NotificationDraft(e.CreatorId, NotificationTypes.PayoutStatus, null, e.PayoutId, new { status = "paid", e.Amount }));
+        services.AddNotification<PayoutRejected>(e => new NotificationDraft(e.CreatorId, NotificationTypes.PayoutStatus, null, e.PayoutId, new { status = "rejected", e.Amount, e.Reason }));
+        services.AddNotification<SubscriptionStarted>(e => new NotificationDraft(e.CreatorId, NotificationTypes.Subscription, e.SubscriberId, e.SubscriptionId, new { status = "started", e.Price }));
+        services.AddNotification<SubscriptionCanceled>(e => new NotificationDraft(e.CreatorId, NotificationTypes.Subscription, e.SubscriberId, e.SubscriptionId, new { status = "canceled", e.AccessUntil }));
+        services.AddNotification<SubscriptionPastDue>(e => new NotificationDraft(e.SubscriberId, NotificationTypes.Subscription, e.CreatorId, e.SubscriptionId, new { status = "past_due", e.GraceUntil }));
+        services.AddNotification<SubscriptionExpired>(e => new NotificationDraft(e.SubscriberId, NotificationTypes.Subscription, e.CreatorId, e.SubscriptionId, new { status = "expired" }));
+        services.AddNotification<UserFollowed>(e => new NotificationDraft(e.FolloweeId, NotificationTypes.Follow, e.FollowerId,
+            DedupeKey: $"follow:{e.FollowerId:N}"));
+        services.AddEventHandler<MessagePosted, OfflineMessageNotifier>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapNotifications(this IEndpointRouteBuilder app)
+    {
+        var notifications = app.MapGroup("/api/v1/notifications").WithTags("Notifications").RequireAuthorization();
+        notifications.MapGet("/", NotificationsApi.List).WithName("ListNotifications").WithSummary("The caller's notifications, newest first (?unread=true for unread only)");
+        notifications.MapGet("/unread-count", NotificationsApi.UnreadCount).WithName("UnreadNotificationCount").WithSummary("How many notifications are unread");
+        notifications.MapPost("/read", NotificationsApi.MarkRead).WithName("MarkNotificationsRead").WithSummary("Mark notifications read: some by id, or all");
+        notifications.MapPost("/devices", PushDevicesApi.Register).WithName("RegisterPushDevice").WithSummary("Register this device's push token");
+        notifications.MapGet("/devices", PushDevicesApi.List).WithName("ListPushDevices").WithSummary("The caller's registered devices");
+        notifications.MapDelete("/devices/{id:guid}", PushDevicesApi.Remove).WithName("RemovePushDevice").WithSummary("Stop pushing to a device");
+        return app;
+    }
+}

@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Spotlight.Data;
+using Spotlight.Realtime.Fanout;
+using Spotlight.Realtime.Hub;
+
+namespace Spotlight.Realtime.Live;
+
+/// <summary>
+/// Live sessions as rooms of the hub: a connection that joins a live receives its <c>gift</c>, <c>liveViewers</c> and
+/// <c>pkScore</c> events, and nothing of lives it has not joined. Features that run lives publish with
+/// <see cref="LiveBroadcast"/>. The live module decides who may watch (<see cref="ILiveAccess"/>).
+/// </summary>
+public sealed class LiveRooms(IHubContext<RealtimeHub, IRealtimeClient> hub, ILiveAccess access, RealtimeOptions options, RealtimeMetrics metrics)
+{
+    private static readonly object Key = new();
+
+    public static string Group(Guid liveSessionId) => "live:" + liveSessionId.ToString("N");
+
+    public async Task JoinAsync(HubCallerContext context, Guid userId, Guid liveSessionId)
+    {
+        if (!await access.CanWatchAsync(userId, liveSessionId, context.ConnectionAborted))
+        {
+            throw HubErrors.Create("not_found", "No live session you may watch has this id.");
+        }
+
+        var joined = Joined(context);
+        lock (joined)
+        {
+            if (!joined.Contains(liveSessionId) && joined.Count >= options.MaxLivesPerConnection)
+            {
+                metrics.Refusals.Add(1, new KeyValuePair<string, object?>("reason", "too_many_lives"));
+                throw HubErrors.Create("too_many_lives", $"A connection watches at most {options.MaxLivesPerConnection} lives; leave one first.");
+            }
+
+            joined.Add(liveSessionId);
+        }
+
+        await hub.Groups.AddToGroupAsync(context.ConnectionId, Group(liveSessionId));
+    }
+
+    public async Task LeaveAsync(HubCallerContext context, Guid liveSessionId)
+    {
+        var joined = Joined(context);
+        lock (joined)
+        {
+            joined.Remove(liveSessionId);
+        }
+
+        await hub.Groups.RemoveFromGroupAsync(context.ConnectionId, Group(liveSessionId));
+    }
+
+    /// <summary>SignalR drops a closed connection from its groups by itself; this only forgets the connection's list.</summary>
+    public Task LeaveAllAsync(HubCallerContext context)
+    {
+        context.Items.Remove(Key);
+        return Task.CompletedTask;
+    }
+
+    private static HashSet<Guid> Joined(HubCallerContext context) =>
+        (HashSet<Guid>)(context.Items.TryGetValue(Key, out var joined) ? joined! : context.Items[Key] = new HashSet<Guid>());
+}
+
+/// <summary>Whether a user may watch a live session. The live module provides the real rule; until then every live is public.</summary>
+public interface ILiveAccess
+{
+    Task<bool> CanWatchAsync(Guid userId, Guid liveSessionId, CancellationToken cancellationToken);
+}
+
+internal sealed class PublicLives : ILiveAccess
+{
+    public Task<bool> CanWatchAsync(Guid userId, Guid liveSessionId, CancellationToken cancellationToken) => Task.FromResult(true);
+}
+
+/// <summary>
+/// Publishes a live session's events to everyone watching it on any node: <c>gift</c> (the wallet, when a gift names a
+/// <c>liveSessionId</c>), <c>liveViewers</c>, <c>pkScore</c>. The payload travels in the signal, so keep it small (a few
+/// ids and numbers).
+/// </summary>
+public sealed class LiveBroadcast(RealtimeFeed feed)
+{
+    public const string Gift = "gift";
+    public const string LiveViewers = "liveViewers";
+    public const string PkScore = "pkScore";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>In the caller's transaction (a gift with the money it moved).</summary>
+    public Task StageAsync(SpotlightDb db, Guid liveSessionId, string eventName, object payload, CancellationToken cancellationToken = default) =>
+        feed.StageAsync(db, Signal(liveSessionId, eventName, payload), cancellationToken: cancellationToken);
+
+    /// <summary>With nothing to commit (a viewer count, a PK score tick): not caught up after a listener drop.</summary>
+    public Task PublishAsync(Guid liveSessionId, string eventName, object payload, CancellationToken cancellationToken = default) =>
+        feed.PublishAsync(Signal(liveSessionId, eventName, payload), durable: false, cancellationToken);
+
+    private static RealtimeSignal Signal(Guid liveSessionId, string eventName, object payload)
+    {
+        if (eventName is not (Gift or LiveViewers or PkScore))
+        {
+            throw new ArgumentException($"A live event is one of {Gift}, {LiveViewers}, {PkScore}.", nameof(eventName));
+        }
+
+        return new RealtimeSignal
+        {
+            Kind = SignalKinds.Live, SubjectId = liveSessionId,
+            Data = JsonSerializer.Serialize(new LiveEnvelope(eventName, JsonSerializer.SerializeToElement(payload, Json)), Json),
+        };
+    }
+}
+
+internal sealed record LiveEnvelope(string Event, JsonElement Payload);
+
+/// <summary>Sends live signals to the live's group on this node.</summary>
+internal sealed class LiveDelivery(IHubContext<RealtimeHub, IRealtimeClient> hub, RealtimeMetrics metrics) : ISignalDelivery
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public IReadOnlyCollection<string> Kinds { get; } = [SignalKinds.Live];
+
+    public void Reset()
+    {
+    }
+
+    public Task DeliverAsync(IReadOnlyList<RealtimeSignal> signals, CancellationToken cancellationToken)
+    {
+        foreach (var signal in signals)
+        {
+            if (signal.SubjectId is not { } live || signal.Data is null || JsonSerializer.Deserialize<LiveEnvelope>(signal.Data, Json) is not { } envelope)
+            {
+                continue;
+            }
+
+            var room = hub.Clients.Group(LiveRooms.Group(live));
+            var send = envelope.Event switch
+            {
+                LiveBroadcast.Gift => room.Gift(envelope.Payload),
+                LiveBroadcast.LiveViewers => room.LiveViewers(envelope.Payload),
+                LiveBroadcast.PkScore => room.PkScore(envelope.Payload),
+                _ => Task.CompletedTask,
+            };
+            Sends.Forget(send, metrics);
+        }
+
+        return Task.CompletedTask;
+    }
+}
