@@ -40,6 +40,7 @@ public static class WalletModule
 
         services.AddSingleton<IPayoutProvider, SandboxPayoutProvider>();
         services.AddScoped<IWalletReadModel, WalletReadModel>();
+        services.AddSingleton<ClosedDayTotals>();
         services.AddJob<SubscriptionRenewalJob>(every: TimeSpan.FromSeconds(options.RenewalIntervalSeconds));
         services.AddJob<LedgerReconciliationJob>(every: TimeSpan.FromMinutes(options.ReconciliationIntervalMinutes));
         return builder;

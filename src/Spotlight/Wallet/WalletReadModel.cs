@@ -51,9 +51,16 @@ public interface IWalletReadModel
 
     Task<long> GetEarningsAsync(Guid userId, CancellationToken cancellationToken = default);
 
+    /// <summary>Several creators' withdrawable earnings in one query (0 for a creator without an earnings account).</summary>
+    Task<IReadOnlyDictionary<Guid, long>> GetEarningsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<TransactionLine>> GetRecentTransactionsAsync(Guid userId, int limit = 20, CancellationToken cancellationToken = default);
 
-    /// <summary>Per UTC day from <paramref name="firstDay"/> to <paramref name="lastDay"/> inclusive (at most 366 days).</summary>
+    /// <summary>
+    /// Per UTC day from <paramref name="firstDay"/> to <paramref name="lastDay"/> inclusive (at most 367 days). Days that
+    /// ended more than <see cref="ClosedDayTotals.Settle"/> ago are kept in memory for <see cref="ClosedDayTotals.KeepFor"/>
+    /// (their transactions do not change: the ledger is append-only and a correction is dated when it is made).
+    /// </summary>
     Task<IReadOnlyList<DailyMoneyTotals>> GetDailyTotalsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default);
 
     Task<int> CountPendingPayoutsAsync(CancellationToken cancellationToken = default);
@@ -78,13 +85,23 @@ public interface IWalletReadModel
     Task<ReconciliationRun?> GetReconciliationAsync(Guid id, CancellationToken cancellationToken = default);
 }
 
-internal sealed class WalletReadModel(SpotlightDb db) : IWalletReadModel
+internal sealed class WalletReadModel(SpotlightDb db, ClosedDayTotals closedDays, TimeProvider time) : IWalletReadModel
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public Task<long> GetBalanceAsync(Guid userId, CancellationToken cancellationToken = default) => WalletApi.BalanceAsync(db, LedgerAccountRef.Wallet(userId));
 
     public Task<long> GetEarningsAsync(Guid userId, CancellationToken cancellationToken = default) => WalletApi.BalanceAsync(db, LedgerAccountRef.Earnings(userId));
+
+    public async Task<IReadOnlyDictionary<Guid, long>> GetEarningsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userIds);
+        var accounts = userIds.Distinct().ToDictionary(id => LedgerAccountRef.Earnings(id).Id);
+        var ids = accounts.Keys.ToList();
+        var balances = await db.Set<LedgerAccount>().AsNoTracking().Where(a => ids.Contains(a.Id))
+            .Select(a => new { a.Id, a.Balance }).ToDictionaryAsync(a => a.Id, a => a.Balance, cancellationToken);
+        return accounts.ToDictionary(a => a.Value, a => balances.GetValueOrDefault(a.Key));
+    }
 
     public async Task<IReadOnlyList<TransactionLine>> GetRecentTransactionsAsync(Guid userId, int limit = 20, CancellationToken cancellationToken = default) =>
         (await WalletApi.HistoryAsync(db, LedgerAccountRef.Wallet(userId), new PageRequest(Math.Clamp(limit, 1, PageRequest.MaxLimit), null))).Items;
@@ -96,6 +113,40 @@ internal sealed class WalletReadModel(SpotlightDb db) : IWalletReadModel
             throw new ArgumentOutOfRangeException(nameof(lastDay), "Ask for 1 to 367 days, the first before the last.");
         }
 
+        // Closed days come from memory when this node has read them in the last few minutes; the rest (today, and any
+        // day not kept) is read in at most two ranges: the missing closed days, then the open ones.
+        var settledBefore = DateOnly.FromDateTime((time.GetUtcNow() - ClosedDayTotals.Settle).UtcDateTime);
+        var known = new Dictionary<DateOnly, DailyMoneyTotals>();
+        var missing = new List<DateOnly>();
+        for (var day = firstDay; day <= lastDay; day = day.AddDays(1))
+        {
+            if (day < settledBefore && closedDays.TryGet(day, time.GetUtcNow()) is { } kept)
+            {
+                known[day] = kept;
+            }
+            else
+            {
+                missing.Add(day);
+            }
+        }
+
+        foreach (var range in new[] { missing.Where(d => d < settledBefore).ToList(), missing.Where(d => d >= settledBefore).ToList() }.Where(r => r.Count > 0))
+        {
+            foreach (var totals in await ReadDaysAsync(range[0], range[^1], cancellationToken))
+            {
+                known[totals.Day] = totals;
+                if (totals.Day < settledBefore)
+                {
+                    closedDays.Keep(totals, time.GetUtcNow());
+                }
+            }
+        }
+
+        return [.. known.Values.OrderBy(d => d.Day)];
+    }
+
+    private async Task<List<DailyMoneyTotals>> ReadDaysAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken)
+    {
         var start = firstDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var end = lastDay.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         string[] types = [TransactionType.Topup, TransactionType.Gift, TransactionType.Subscription, TransactionType.PayoutPaid];
@@ -104,6 +155,8 @@ internal sealed class WalletReadModel(SpotlightDb db) : IWalletReadModel
             .GroupBy(t => new { t.CreatedAt.Date, t.Type })
             .Select(g => new { g.Key.Date, g.Key.Type, Amount = g.Sum(t => t.Amount) })
             .ToListAsync(cancellationToken);
+
+        // The revenue account has an entry in most transactions: its entries of the period are a range of (AccountId, CreatedAt).
         var revenueId = LedgerAccountRef.Revenue.Id;
         var revenue = await db.Set<LedgerEntry>().AsNoTracking()
             .Where(e => e.AccountId == revenueId && e.CreatedAt >= start && e.CreatedAt < end)

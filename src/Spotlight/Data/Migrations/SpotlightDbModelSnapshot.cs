@@ -857,6 +857,8 @@ namespace Spotlight.Data.Migrations
 
                     b.HasKey("TransactionId", "AccountId");
 
+                    b.HasIndex("AccountId", "CreatedAt");
+
                     b.HasIndex("AccountId", "TransactionId");
 
                     b.ToTable("ledger_entries", (string)null);

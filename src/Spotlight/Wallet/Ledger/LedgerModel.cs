@@ -202,6 +202,8 @@ internal sealed class LedgerConfiguration :
         builder.HasKey(e => new { e.TransactionId, e.AccountId });
         builder.Property(e => e.Type).HasMaxLength(30);
         builder.HasIndex(e => new { e.AccountId, e.TransactionId });
+        // An account's entries over a period (the platform's revenue per day on the dashboard): a range, not a walk of all.
+        builder.HasIndex(e => new { e.AccountId, e.CreatedAt });
         builder.HasOne<LedgerTransaction>().WithMany().HasForeignKey(e => e.TransactionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<LedgerAccount>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -115,12 +115,6 @@ public sealed class IndexModel(
         Results = await wallet.ListPayoutsAsync(status, page, HttpContext.RequestAborted);
         var creators = Results.Items.Select(p => p.CreatorId).Distinct().ToList();
         Handles = await UserLookup.HandlesAsync(db, creators.Select(c => (Guid?)c).Concat(Results.Items.Select(p => p.DecidedBy)), HttpContext.RequestAborted);
-        var earnings = new Dictionary<Guid, long>();
-        foreach (var creator in creators)
-        {
-            earnings[creator] = await wallet.GetEarningsAsync(creator, HttpContext.RequestAborted);
-        }
-
-        Earnings = earnings;
+        Earnings = await wallet.GetEarningsAsync(creators, HttpContext.RequestAborted);
     }
 }
