@@ -67,7 +67,7 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         var before = await page.Locator("[data-tile='users.total']").TextContentAsync();
         await app.CreateUserAsync();
         var after = await app.WithDbAsync(db => db.Users.CountAsync());
-        await Assertions.Expect(page.Locator("[data-tile='users.total']")).ToHaveTextAsync(after.ToString("N0", CultureInfo.InvariantCulture), new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("[data-tile='users.total']")).ToHaveTextAsync(after.ToString("N0", CultureInfo.InvariantCulture), new() { Timeout = 30_000 }); // as long as any other wait here: a loaded machine may be slow to poll
         Assert.NotEqual(before, after.ToString("N0", CultureInfo.InvariantCulture));
 
         // Down to a phone's width the page still fits: nothing scrolls sideways.

@@ -17,7 +17,7 @@ internal static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder admin)
     {
-        admin.MapGet("/stats", Stats).WithName("AdminStats").WithSummary("The dashboard's figures: users, registrations per day, this node's traffic");
+        admin.MapGet("/stats", Stats).WithName("AdminStats").WithSummary("The dashboard's figures: users, money, registrations and coins gifted per day, this node's traffic");
         admin.MapGet("/settings/integrations", GetSettings).WithName("AdminGetIntegrationSettings")
             .WithSummary("Every integration setting by section; secrets masked to their last 4 characters");
         admin.MapPut("/settings/integrations/{section}", PutSettings).WithName("AdminPutIntegrationSettings")
@@ -27,7 +27,7 @@ internal static class AdminApi
     }
 
     public static async Task<Ok<DashboardSnapshot>> Stats(DashboardReader dashboard, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await dashboard.ReadAsync(cancellationToken));
+        TypedResults.Ok(await dashboard.ReadAsync(forAdmin: true, cancellationToken));
 
     public static Ok<Dictionary<string, Dictionary<string, object?>>> GetSettings(IntegrationSettings settings) =>
         TypedResults.Ok(IntegrationCatalog.Sections.ToDictionary(s => s.Name, settings.ToJson));
@@ -113,9 +113,9 @@ internal static class AdminApi
     }
 
     /// <summary>The dashboard's tiles as key → formatted text, for the page's script to refresh without a reload.</summary>
-    public static async Task<Ok<Dictionary<string, string>>> LiveTiles(DashboardReader dashboard, CancellationToken cancellationToken)
+    public static async Task<Ok<Dictionary<string, string>>> LiveTiles(ClaimsPrincipal viewer, DashboardReader dashboard, CancellationToken cancellationToken)
     {
-        var snapshot = await dashboard.ReadAsync(cancellationToken);
+        var snapshot = await dashboard.ReadAsync(viewer.IsInRole(Identity.Role.Admin), cancellationToken);
         var tiles = snapshot.Sections.SelectMany(s => s.Tiles).ToDictionary(t => t.Key, t => Charts.SvgChart.Format(t.Value, t.Format));
         tiles["generatedAt"] = snapshot.GeneratedAt.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
         return TypedResults.Ok(tiles);
@@ -135,7 +135,7 @@ internal static class AdminApi
         var name = $"spotlight-audit-{time.GetUtcNow():yyyyMMdd-HHmmss}.csv";
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}\"";
-        await AuditQuery.WriteCsvAsync(db, query, http.Response.Body, http.RequestAborted);
+        await AuditQuery.WriteCsvAsync(db, http.User.IsInRole(Identity.Role.Admin) ? query : AuditFilter.WithoutMoney(query), http.Response.Body, http.RequestAborted);
         return Results.Empty;
     }
 }

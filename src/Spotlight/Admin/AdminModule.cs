@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spotlight.Admin.Console;
 using Spotlight.Admin.Dashboard;
+using Spotlight.Admin.Money;
 using Spotlight.Admin.Settings;
 using Spotlight.Admin.SystemStatus;
 using Spotlight.Identity;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.RateLimiting;
+using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Admin;
 
@@ -44,6 +46,9 @@ public static class AdminModule
             o.Conventions.AuthorizeFolder("/", AdminCookie.StaffPolicy);
             o.Conventions.AuthorizeFolder("/Settings", AdminCookie.AdminPolicy);
             o.Conventions.AuthorizeFolder("/System", AdminCookie.AdminPolicy);
+            // Money is for administrators only: moderators see no balances, transactions or payouts (docs/admin-console.md).
+            o.Conventions.AuthorizeFolder("/Money", AdminCookie.AdminPolicy);
+            o.Conventions.AuthorizeFolder("/Payouts", AdminCookie.AdminPolicy);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Denied");
             o.Conventions.ConfigureFilter(new EnrolmentGate());
@@ -71,11 +76,13 @@ public static class AdminModule
         services.AddHostedService<IntegrationSettingsRefresher>();
         services.Replace(ServiceDescriptor.Singleton<IAllowedOrigins, SettingsAllowedOrigins>());
         services.Replace(ServiceDescriptor.Singleton<IRateLimitTiers, SettingsRateLimitTiers>());
+        services.Replace(ServiceDescriptor.Singleton<IRevenueSplits, SettingsRevenueSplits>());
 
         services.AddSingleton<RequestMetricsRing>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestMetricsRing>());
         services.AddScoped<DashboardReader>();
         services.AddDashboardSource<UsersDashboard>();
+        services.AddDashboardSource<MoneyDashboard>();
         services.AddDashboardSource<TrafficDashboard>();
         services.AddScoped<SystemReader>();
         return builder;

@@ -24,8 +24,10 @@ public static class WalletModule
         services.AddSingleton(options);
         services.AddSingleton<WalletMetrics>();
         services.AddSingleton<PlatformAccounts>();
+        services.AddSingleton<IRevenueSplits, ConfiguredRevenueSplits>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerReconciler>();
+        services.AddSingleton<LedgerReconciliationRecorder>();
         services.AddSingleton<SandboxWebhookSecret>();
         services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
         var stripe = builder.Configuration.GetSection(StripeOptions.Section).Get<StripeOptions>() ?? new StripeOptions();
@@ -38,6 +40,7 @@ public static class WalletModule
 
         services.AddSingleton<IPayoutProvider, SandboxPayoutProvider>();
         services.AddScoped<IWalletReadModel, WalletReadModel>();
+        services.AddSingleton<ClosedDayTotals>();
         services.AddJob<SubscriptionRenewalJob>(every: TimeSpan.FromSeconds(options.RenewalIntervalSeconds));
         services.AddJob<LedgerReconciliationJob>(every: TimeSpan.FromMinutes(options.ReconciliationIntervalMinutes));
         return builder;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Spotlight.Tests.Infrastructure;
+using Spotlight.Tests.Wallet;
 
 namespace Spotlight.Tests.Admin;
 
@@ -18,8 +19,16 @@ internal static class AdminTestData
         return secret;
     }
 
+    /// <summary>A real ledger transaction (an admin adjustment of one coin to the user's wallet), for routes that name one.</summary>
+    public static async Task<Guid> SomeTransactionAsync(SpotlightApp app, Guid userId)
+    {
+        var admin = await app.CreateAdminAsync();
+        var response = await admin.Client.PostMoneyAsync($"/api/v1/admin/wallets/{userId}/adjustments", new { amount = 1, reason = "a transaction for the route tests" });
+        return (await response.ShouldBeAsync(System.Net.HttpStatusCode.Created)).GetProperty("transactionId").GetGuid();
+    }
+
     /// <summary>Every GET route of the console (pages and the JSON/CSV it serves), from the endpoint data source.</summary>
-    public static IReadOnlyList<ConsoleRoute> ConsoleRoutes(SpotlightApp app, Guid someUserId)
+    public static IReadOnlyList<ConsoleRoute> ConsoleRoutes(SpotlightApp app, Guid someUserId, Guid someTransactionId)
     {
         var routes = new List<ConsoleRoute>();
         foreach (var endpoint in app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
@@ -37,6 +46,7 @@ internal static class AdminTestData
             }
 
             var path = "/" + pattern.Replace("{id:guid}", someUserId.ToString(), StringComparison.Ordinal).Replace("{name}", "admin.css", StringComparison.Ordinal)
+                .Replace("{transactionId:guid}", someTransactionId.ToString(), StringComparison.Ordinal)
                 .Replace("{**path}", "no-such-page", StringComparison.Ordinal);
             Assert.DoesNotContain("{", path, StringComparison.Ordinal); // a new route parameter: teach this method a value for it
             var anonymous = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null;

@@ -14,11 +14,17 @@ public sealed class ConsoleAuthorizationTests(SpotlightApp app) : IClassFixture<
     public async Task The_console_has_the_pages_this_suite_expects_and_only_sign_in_is_open_to_anyone()
     {
         var user = await app.CreateUserAsync();
-        var routes = AdminTestData.ConsoleRoutes(app, user.Id);
+        var routes = AdminTestData.ConsoleRoutes(app, user.Id, await AdminTestData.SomeTransactionAsync(app, user.Id));
         Assert.Contains(routes, r => r.Path == "/admin" && r.IsPage);
         Assert.Contains(routes, r => r.Path == "/admin/users" && r.IsPage);
         Assert.Contains(routes, r => r.Path == "/admin/settings" && r.IsPage && r.AdminOnly);
         Assert.Contains(routes, r => r.Path == "/admin/system" && r.IsPage && r.AdminOnly);
+        foreach (var money in new[] { "/admin/money", "/admin/money/adjust", "/admin/money/reconciliation", "/admin/payouts" })
+        {
+            Assert.Contains(routes, r => r.Path == money && r.IsPage && r.AdminOnly);
+        }
+
+        Assert.Contains(routes, r => r.Path.StartsWith("/admin/money/transactions/", StringComparison.Ordinal) && r.IsPage && r.AdminOnly);
         Assert.Contains(routes, r => r.Path == "/admin/no-such-page" && r.IsPage); // the fallback: any other /admin address
         Assert.Equal(AnonymousPages, routes.Where(r => r.Anonymous).Select(r => r.Path).Order(StringComparer.Ordinal).ToArray());
     }
@@ -28,7 +34,7 @@ public sealed class ConsoleAuthorizationTests(SpotlightApp app) : IClassFixture<
     {
         var user = await app.CreateUserAsync();
         var visitor = ConsoleClient.Anonymous(app);
-        foreach (var route in AdminTestData.ConsoleRoutes(app, user.Id).Where(r => !r.Anonymous))
+        foreach (var route in AdminTestData.ConsoleRoutes(app, user.Id, await AdminTestData.SomeTransactionAsync(app, user.Id)).Where(r => !r.Anonymous))
         {
             var response = await visitor.Http.GetAsync(route.Path);
             if (route.IsPage)
@@ -49,7 +55,7 @@ public sealed class ConsoleAuthorizationTests(SpotlightApp app) : IClassFixture<
         var admin = await app.CreateAdminAsync();
         var client = ConsoleClient.Anonymous(app);
         client.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", admin.AccessToken);
-        foreach (var route in AdminTestData.ConsoleRoutes(app, admin.Id).Where(r => !r.Anonymous))
+        foreach (var route in AdminTestData.ConsoleRoutes(app, admin.Id, await AdminTestData.SomeTransactionAsync(app, admin.Id)).Where(r => !r.Anonymous))
         {
             var response = await client.Http.GetAsync(route.Path);
             Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Unauthorized, $"{route.Path}: {(int)response.StatusCode}");
@@ -61,7 +67,7 @@ public sealed class ConsoleAuthorizationTests(SpotlightApp app) : IClassFixture<
     {
         var admin = await app.CreateAdminAsync();
         var console = await ConsoleClient.SignInAsync(app, admin);
-        foreach (var route in AdminTestData.ConsoleRoutes(app, admin.Id))
+        foreach (var route in AdminTestData.ConsoleRoutes(app, admin.Id, await AdminTestData.SomeTransactionAsync(app, admin.Id)))
         {
             var response = await console.Http.GetAsync(route.Path);
             var expected = route.Path switch
@@ -79,7 +85,7 @@ public sealed class ConsoleAuthorizationTests(SpotlightApp app) : IClassFixture<
     {
         var moderator = await app.CreateUserAsync(roles: "moderator");
         var console = await ConsoleClient.SignInAsync(app, moderator);
-        foreach (var route in AdminTestData.ConsoleRoutes(app, moderator.Id).Where(r => !r.Anonymous))
+        foreach (var route in AdminTestData.ConsoleRoutes(app, moderator.Id, await AdminTestData.SomeTransactionAsync(app, moderator.Id)).Where(r => !r.Anonymous))
         {
             var response = await console.Http.GetAsync(route.Path);
             if (route.Path is "/admin/no-such-page" or "/admin/not-found")

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Spotlight.Tests.Infrastructure;
+using Spotlight.Tests.Wallet;
 
 namespace Spotlight.Tests.Admin;
 
@@ -34,6 +35,39 @@ public sealed class SettingsAcrossNodesTests(SpotlightApp app) : IClassFixture<S
 
         Assert.Equal(origin, preflight.Headers.GetValues("Access-Control-Allow-Origin").Single());
         Assert.Equal("777", anonymous.Headers.GetValues("X-RateLimit-Limit").Single());
+    }
+
+    [Fact]
+    public async Task A_gift_split_saved_on_one_node_splits_the_next_gift_sent_through_another_within_the_refresh_interval()
+    {
+        await using var otherNode = new OtherNode(app);
+        var admin = await app.CreateAdminAsync();
+        var fan = await app.CreateUserAsync();
+        var creator = await app.CreateUserAsync(roles: "creator");
+        await (await admin.Client.PostMoneyAsync($"/api/v1/admin/wallets/{fan.Id}/adjustments", new { amount = 10_000, reason = "test funding" })).ShouldBeAsync(HttpStatusCode.Created);
+        // Signed in on the other node (each test node has keys of its own, where real nodes share theirs).
+        var fanOnOtherNode = otherNode.CreateClient();
+        var login = await (await fanOnOtherNode.PostAsJsonAsync("/api/v1/auth/login", new { email = fan.Email, password = fan.Password })).ShouldBeAsync(HttpStatusCode.OK);
+        fanOnOtherNode.DefaultRequestHeaders.Authorization = new("Bearer", login.GetProperty("accessToken").GetString());
+        Assert.Equal(85, await CreatorShareAsync(fanOnOtherNode, creator.Id));
+
+        await (await admin.Client.PutAsJsonAsync("/api/v1/admin/settings/integrations/revenueSplits", new { giftCreator = 75, giftPlatform = 20 })).ShouldBeAsync(HttpStatusCode.OK);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        long share;
+        do
+        {
+            await Task.Delay(200);
+            share = await CreatorShareAsync(fanOnOtherNode, creator.Id);
+        }
+        while (share != 75 && DateTime.UtcNow < deadline);
+
+        Assert.Equal(75, share);
+    }
+
+    private static async Task<long> CreatorShareAsync(HttpClient sender, Guid creatorId)
+    {
+        var gift = await (await sender.PostMoneyAsync("/api/v1/gifts", new { recipientId = creatorId, giftId = "rocket", quantity = 1 })).ShouldBeAsync(HttpStatusCode.Created);
+        return gift.GetProperty("split").GetProperty("creator").GetInt64();
     }
 
     private static async Task<HttpResponseMessage> Preflight(HttpClient client, string origin)

@@ -100,6 +100,10 @@ public sealed record AuditFilter(string? Actor, string? Action, string? Target, 
         return query;
     }
 
+    /// <summary>Leaves out money actions (<c>wallet.*</c>, <c>ledger.*</c>): moderators see no money (docs/admin-console.md).</summary>
+    public static IQueryable<AuditEntry> WithoutMoney(IQueryable<AuditEntry> query) =>
+        query.Where(e => !e.Action.StartsWith("wallet.") && !e.Action.StartsWith("ledger."));
+
     private static DateTime? ParseDay(string field, string value, FieldErrors errors)
     {
         if (DateTime.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var day))

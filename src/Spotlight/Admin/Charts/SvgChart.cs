@@ -108,6 +108,7 @@ public static class SvgChart
             TileFormat.Milliseconds => v.ToString(v >= 100 || axis ? "N0" : "0.#", CultureInfo.InvariantCulture) + " ms",
             TileFormat.PerSecond => v.ToString(v >= 100 ? "N0" : "0.##", CultureInfo.InvariantCulture),
             TileFormat.Coins => v.ToString("N0", CultureInfo.InvariantCulture),
+            TileFormat.Balanced => v >= 1 ? "Balanced" : "Unbalanced",
             _ => v.ToString(axis && v != Math.Floor(v) ? "0.#" : "N0", CultureInfo.InvariantCulture),
         };
     }

@@ -8,6 +8,9 @@ public enum TileFormat
     Percent,
     Milliseconds,
     Coins,
+
+    /// <summary>The ledger's state: 1 balanced, 0 not.</summary>
+    Balanced,
 }
 
 public enum ChartKind
@@ -16,8 +19,11 @@ public enum ChartKind
     Bar,
 }
 
-/// <summary>One number on the dashboard. <see cref="Value"/> is null when there is no data yet (shown as "—" with the hint).</summary>
-public sealed record DashboardTile(string Key, string Label, double? Value, TileFormat Format, string? Hint = null, string? Href = null);
+/// <summary>
+/// One number on the dashboard. <see cref="Value"/> is null when there is no data yet (shown as "—" with the hint);
+/// <see cref="Alert"/> marks a figure that needs someone's attention (an unbalanced ledger).
+/// </summary>
+public sealed record DashboardTile(string Key, string Label, double? Value, TileFormat Format, string? Hint = null, string? Href = null, bool Alert = false);
 
 public sealed record ChartPoint(string Label, double Value, string Tooltip);
 
@@ -35,18 +41,21 @@ public interface IDashboardSource
 {
     int Order { get; }
 
+    /// <summary>Only administrators see this section (money); moderators get the rest of the dashboard.</summary>
+    bool AdminOnly => false;
+
     Task<DashboardSection> ReadAsync(CancellationToken cancellationToken);
 }
 
 public sealed record DashboardSnapshot(DateTime GeneratedAt, IReadOnlyList<DashboardSection> Sections);
 
-/// <summary>Reads every source, in order, in the caller's scope.</summary>
+/// <summary>Reads every source the viewer may see, in order, in the caller's scope.</summary>
 public sealed class DashboardReader(IEnumerable<IDashboardSource> sources, TimeProvider time)
 {
-    public async Task<DashboardSnapshot> ReadAsync(CancellationToken cancellationToken)
+    public async Task<DashboardSnapshot> ReadAsync(bool forAdmin, CancellationToken cancellationToken)
     {
         var sections = new List<DashboardSection>();
-        foreach (var source in sources.OrderBy(s => s.Order))
+        foreach (var source in sources.Where(s => forAdmin || !s.AdminOnly).OrderBy(s => s.Order))
         {
             sections.Add(await source.ReadAsync(cancellationToken));
         }

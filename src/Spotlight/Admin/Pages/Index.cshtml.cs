@@ -9,5 +9,5 @@ public sealed class IndexModel(DashboardReader dashboard, AdminOptions options) 
 
     public DashboardSnapshot Snapshot { get; private set; } = null!;
 
-    public async Task OnGetAsync() => Snapshot = await dashboard.ReadAsync(HttpContext.RequestAborted);
+    public async Task OnGetAsync() => Snapshot = await dashboard.ReadAsync(IsAdmin, HttpContext.RequestAborted);
 }

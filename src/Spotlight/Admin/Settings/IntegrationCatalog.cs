@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Net.Mail;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Spotlight.Wallet;
+using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Admin.Settings;
 
@@ -49,13 +51,20 @@ public static partial class IntegrationCatalog
     public const string RateLimits = "rateLimits";
     public const string RevenueSplits = "revenueSplits";
 
-    /// <summary>Revenue splits by kind of payment: each kind's creator, platform and processor shares add up to 100 %.</summary>
-    public static readonly (string Kind, string Label, int Creator, int Platform, int Processor)[] SplitKinds =
+    /// <summary>
+    /// Revenue splits by kind of sale: each kind's creator, platform and processor shares add up to 100 %. The fallback
+    /// is the wallet's own configuration (<c>Wallet:Splits:{Kind}:{Part}</c>, defaults from <see cref="SplitsOptions"/>),
+    /// so the settings page shows what the wallet uses until a value is saved here (see <see cref="SettingsRevenueSplits"/>).
+    /// </summary>
+    public static readonly (string Kind, string Label, SaleKind Sale)[] SplitKinds =
     [
-        ("unlock", "Premium content unlock", 80, 15, 5),
-        ("subscription", "Creator subscription", 70, 25, 5),
-        ("gift", "Gift", 85, 10, 5),
+        ("unlock", "Premium content unlock", SaleKind.PremiumUnlock),
+        ("subscription", "Creator subscription", SaleKind.Subscription),
+        ("gift", "Gift", SaleKind.Gift),
     ];
+
+    /// <summary>The three fields of a kind of sale: creator, platform, processor.</summary>
+    public static (string Creator, string Platform, string Processor) SplitFields(string kind) => (kind + "Creator", kind + "Platform", kind + "Processor");
 
     public static readonly IReadOnlyList<IntegrationSection> Sections =
     [
@@ -107,12 +116,17 @@ public static partial class IntegrationCatalog
             new("creator", "Tier creator", FieldKind.WholeNumber, "RateLimiting:Tiers:creator", "3000", Min: 1, Max: 10_000_000),
             new("anonymous", "Anonymous (per IP)", FieldKind.WholeNumber, "RateLimiting:Anonymous", "300", Min: 1, Max: 10_000_000),
         ], LiveWithoutRestart: true),
-        new(RevenueSplits, "Revenue splits", "Shares of each payment in percent: creator, platform, payment processor. Each kind adds up to 100 %.",
-            [.. SplitKinds.SelectMany(k => new IntegrationField[]
+        new(RevenueSplits, "Revenue splits", "Shares of each sale in percent: creator, platform, payment processor. Each kind adds up to 100 %. New sales use a saved split on every node within seconds.",
+            [.. SplitKinds.SelectMany(k =>
             {
-                new($"{k.Kind}Creator", $"{k.Label}: creator", FieldKind.Percent, $"RevenueSplits:{k.Kind}:Creator", k.Creator.ToString(CultureInfo.InvariantCulture), Max: 100),
-                new($"{k.Kind}Platform", $"{k.Label}: platform", FieldKind.Percent, $"RevenueSplits:{k.Kind}:Platform", k.Platform.ToString(CultureInfo.InvariantCulture), Max: 100),
-                new($"{k.Kind}Processor", $"{k.Label}: processor", FieldKind.Percent, $"RevenueSplits:{k.Kind}:Processor", k.Processor.ToString(CultureInfo.InvariantCulture), Max: 100),
+                var defaults = ConfiguredRevenueSplits.Configured(new SplitsOptions(), k.Sale);
+                var key = $"{WalletOptions.Section}:Splits:{k.Sale}";
+                return new IntegrationField[]
+                {
+                    new($"{k.Kind}Creator", $"{k.Label}: creator", FieldKind.Percent, $"{key}:Creator", defaults.Creator.ToString(CultureInfo.InvariantCulture), Max: 100),
+                    new($"{k.Kind}Platform", $"{k.Label}: platform", FieldKind.Percent, $"{key}:Platform", defaults.Platform.ToString(CultureInfo.InvariantCulture), Max: 100),
+                    new($"{k.Kind}Processor", $"{k.Label}: processor", FieldKind.Percent, $"{key}:Processor", defaults.Processor.ToString(CultureInfo.InvariantCulture), Max: 100),
+                };
             })], LiveWithoutRestart: true),
     ];
 

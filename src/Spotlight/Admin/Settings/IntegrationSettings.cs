@@ -332,6 +332,32 @@ internal sealed class SettingsAllowedOrigins(IntegrationSettings settings) : Pla
     public IReadOnlyList<string> Current => settings.AllowedOrigins;
 }
 
+/// <summary>
+/// The wallet's revenue splits from the settings: a part saved in the console wins over <c>Wallet:Splits</c>. A kind whose
+/// parts would not add up to 100 % (configuration changed under a partly saved split, or a hand-edited row) uses its
+/// configured split whole, so a sale is never split wrongly.
+/// </summary>
+internal sealed class SettingsRevenueSplits(IntegrationSettings settings, Wallet.WalletOptions options) : Wallet.Ledger.IRevenueSplits
+{
+    public Wallet.SplitPercentages Percentages(Wallet.Ledger.SaleKind kind)
+    {
+        var configured = Wallet.Ledger.ConfiguredRevenueSplits.Configured(options.Splits, kind);
+        var (creator, platform, processor) = IntegrationCatalog.SplitFields(IntegrationCatalog.SplitKinds.First(k => k.Sale == kind).Kind);
+        var stored = (Creator: settings.StoredInt(IntegrationCatalog.RevenueSplits, creator), Platform: settings.StoredInt(IntegrationCatalog.RevenueSplits, platform),
+            Processor: settings.StoredInt(IntegrationCatalog.RevenueSplits, processor));
+        if (stored is { Creator: null, Platform: null, Processor: null })
+        {
+            return configured;
+        }
+
+        var split = new Wallet.SplitPercentages
+        {
+            Creator = stored.Creator ?? configured.Creator, Platform = stored.Platform ?? configured.Platform, Processor = stored.Processor ?? configured.Processor,
+        };
+        return split is { Creator: >= 0, Platform: >= 0, Processor: >= 0 } && split.Creator + split.Platform + split.Processor == 100 ? split : configured;
+    }
+}
+
 /// <summary>Rate limits by tier: a value saved in the console wins over <c>RateLimiting:*</c>.</summary>
 internal sealed class SettingsRateLimitTiers(IntegrationSettings settings, Platform.RateLimiting.RateLimitOptions options) : Platform.RateLimiting.IRateLimitTiers
 {

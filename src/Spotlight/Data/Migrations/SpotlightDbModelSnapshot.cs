@@ -857,6 +857,8 @@ namespace Spotlight.Data.Migrations
 
                     b.HasKey("TransactionId", "AccountId");
 
+                    b.HasIndex("AccountId", "CreatedAt");
+
                     b.HasIndex("AccountId", "TransactionId");
 
                     b.ToTable("ledger_entries", (string)null);
@@ -898,6 +900,8 @@ namespace Spotlight.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("Type", "CreatedAt");
+
+                    b.HasIndex("Type", "Id");
 
                     b.ToTable("ledger_transactions", (string)null);
                 });
@@ -958,6 +962,8 @@ namespace Spotlight.Data.Migrations
                     b.Property<int>("MismatchCount");
 
                     b.Property<string>("Mismatches");
+
+                    b.Property<Guid?>("RequestedBy");
 
                     b.HasKey("Id");
 

@@ -44,24 +44,66 @@ internal static class IdempotencyFilter
 {
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
-    private static readonly TimeSpan Retention = TimeSpan.FromHours(24);
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
 
     public static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var http = invocation.HttpContext;
         var key = http.Request.Headers[HeaderName].ToString();
-        if (!IsValidKey(key))
+        if (!IdempotentOperation.IsValidKey(key))
         {
             return ApiProblem.Create(400, "idempotency_key_required",
                 "This request moves coins: send an Idempotency-Key header of 1–255 printable ASCII characters, the same on every retry.");
         }
 
+        return await IdempotentOperation.RunAsync(http, key, await FingerprintAsync(http), () => next(invocation));
+    }
+
+    private static async Task<string> FingerprintAsync(HttpContext http)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(http.Request.Method + "\n" + http.Request.Path.Value + "\n"));
+        var body = http.Request.Body;
+        if (body.CanSeek)
+        {
+            body.Position = 0;
+            var buffer = new byte[8192];
+            int read;
+            while ((read = await body.ReadAsync(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
+            body.Position = 0;
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}
+
+/// <summary>
+/// Runs one money operation under an idempotency key of the signed-in caller: the first request runs it, a repeat with
+/// the same key gets the stored answer (a <c>ContentHttpResult</c> with the first status and body), a repeat while the
+/// first is running gets 409 <c>idempotency_in_progress</c>, and the same key for other input gets 422
+/// <c>idempotency_key_reused</c>. <c>RequireIdempotency()</c> uses it for the API; the admin console's forms use it with a
+/// key rendered into the form, so a double submit or a refresh cannot move coins twice.
+/// </summary>
+public static class IdempotentOperation
+{
+    private static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
+
+    /// <summary>A fingerprint of input that is not a request body (a form's fields): SHA-256 of the parts, one per line.</summary>
+    public static string Fingerprint(params string[] parts) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))));
+
+    public static async ValueTask<object?> RunAsync(HttpContext http, string key, string fingerprint, Func<ValueTask<object?>> operation)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(operation);
         var services = http.RequestServices;
         var db = services.GetRequiredService<SpotlightDb>();
         var time = services.GetRequiredService<TimeProvider>();
         var scope = http.User.FindFirstValue("sub") is { } sub ? "u:" + sub : "ip:" + (http.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        var fingerprint = await FingerprintAsync(http);
         var now = time.GetUtcNow().UtcDateTime;
 
         var record = new IdempotencyRecord
@@ -86,7 +128,7 @@ internal static class IdempotencyFilter
             if (existing.Completed)
             {
                 services.GetRequiredService<PlatformMetrics>().IdempotentReplays.Add(1);
-                http.Response.Headers[ReplayedHeader] = "true";
+                http.Response.Headers[IdempotencyFilter.ReplayedHeader] = "true";
                 return Results.Content(existing.ResponseBody, "application/json", Encoding.UTF8, existing.ResponseStatus ?? 200);
             }
 
@@ -107,7 +149,7 @@ internal static class IdempotencyFilter
         object? result;
         try
         {
-            result = await next(invocation);
+            result = await operation();
         }
         catch
         {
@@ -152,28 +194,7 @@ internal static class IdempotencyFilter
         return db.Set<IdempotencyRecord>().Where(r => r.Id == record.Id && !r.Completed).ExecuteDeleteAsync(CancellationToken.None);
     }
 
-    private static async Task<string> FingerprintAsync(HttpContext http)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(http.Request.Method + "\n" + http.Request.Path.Value + "\n"));
-        var body = http.Request.Body;
-        if (body.CanSeek)
-        {
-            body.Position = 0;
-            var buffer = new byte[8192];
-            int read;
-            while ((read = await body.ReadAsync(buffer)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-            }
-
-            body.Position = 0;
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    internal static bool IsValidKey(string key)
+    public static bool IsValidKey(string key)
     {
         if (key.Length is 0 or > 255)
         {

@@ -25,10 +25,6 @@ public sealed record ReversalResponse(Guid TransactionId, Guid ReversedTransacti
 /// <summary>Admin money operations: adjustments, reversals, reconciliation. Every one is audited.</summary>
 internal static class WalletAdminApi
 {
-    /// <summary>Transaction types a reversal may undo; payouts are undone by rejecting them, reversals are not reversed.</summary>
-    private static readonly string[] Reversible =
-        [TransactionType.Topup, TransactionType.Gift, TransactionType.Transfer, TransactionType.Subscription, TransactionType.Adjustment, TransactionType.ContentUnlock];
-
     /// <summary>Credits (amount &gt; 0) or debits (amount &lt; 0) a user's wallet against the platform's <c>adjustments</c> account.</summary>
     public static async Task<Results<Created<AdjustmentResponse>, ValidationProblem, ProblemHttpResult>> Adjust(
         Guid userId, AdjustmentRequest request, ClaimsPrincipal caller, SpotlightDb db, LedgerWriter ledger, IdempotencyContext idempotency,
@@ -93,7 +89,7 @@ internal static class WalletAdminApi
             return ApiProblem.NotFound("No transaction has this id.");
         }
 
-        if (!Reversible.Contains(original.Type))
+        if (!TransactionType.IsReversible(original.Type))
         {
             return ApiProblem.Conflict("not_reversible", $"A {original.Type} transaction cannot be reversed (reject a payout instead; a reversal is not reversed).");
         }

@@ -36,7 +36,7 @@ internal static class GiftsApi
     /// <see cref="GiftSent"/>.
     /// </summary>
     public static async Task<Results<Created<GiftResponse>, ValidationProblem, ProblemHttpResult>> Send(
-        SendGiftRequest request, ClaimsPrincipal caller, SpotlightDb db, WalletOptions options, IBlockList blocks, LedgerWriter ledger,
+        SendGiftRequest request, ClaimsPrincipal caller, SpotlightDb db, WalletOptions options, IRevenueSplits splits, IBlockList blocks, LedgerWriter ledger,
         IdempotencyContext idempotency, AuditLog audit, DomainEvents events, WalletMetrics metrics, IFaultInjector faults)
     {
         var errors = new FieldErrors();
@@ -89,7 +89,7 @@ internal static class GiftsApi
         }
 
         var amount = checked(gift!.Price * quantity);
-        var split = RevenueSplit.Compute(amount, options.Splits.Gift);
+        var split = RevenueSplit.Compute(amount, splits.Percentages(SaleKind.Gift));
         var transaction = new LedgerTransaction
         {
             Id = Guid.CreateVersion7(), Type = TransactionType.Gift, Amount = amount, InitiatorId = sender,

@@ -117,6 +117,12 @@ public static class TransactionType
     public const string Adjustment = "adjustment";
     public const string Reversal = "reversal";
     public const string ContentUnlock = "content_unlock";
+
+    public static IReadOnlyList<string> All { get; } =
+        [Topup, Gift, Transfer, Subscription, ContentUnlock, PayoutRequest, PayoutPaid, PayoutRejected, Adjustment, Reversal];
+
+    /// <summary>What a reversal may undo: payouts are undone by rejecting them, and a reversal is not reversed.</summary>
+    public static bool IsReversible(string type) => type is Topup or Gift or Transfer or Subscription or Adjustment or ContentUnlock;
 }
 
 /// <summary>An account the ledger can post to; user accounts are created on their first credit.</summary>
@@ -185,6 +191,8 @@ internal sealed class LedgerConfiguration :
         builder.HasIndex(t => t.Reference).IsUnique();
         builder.HasIndex(t => t.ReversesId).IsUnique();
         builder.HasIndex(t => new { t.Type, t.CreatedAt });
+        // The admin console lists one type newest first (keyset on Id): rare types (adjustments, reversals) stay one range scan.
+        builder.HasIndex(t => new { t.Type, t.Id });
         builder.HasIndex(t => t.CreatedAt);
     }
 
@@ -194,6 +202,8 @@ internal sealed class LedgerConfiguration :
         builder.HasKey(e => new { e.TransactionId, e.AccountId });
         builder.Property(e => e.Type).HasMaxLength(30);
         builder.HasIndex(e => new { e.AccountId, e.TransactionId });
+        // An account's entries over a period (the platform's revenue per day on the dashboard): a range, not a walk of all.
+        builder.HasIndex(e => new { e.AccountId, e.CreatedAt });
         builder.HasOne<LedgerTransaction>().WithMany().HasForeignKey(e => e.TransactionId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne<LedgerAccount>().WithMany().HasForeignKey(e => e.AccountId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -38,6 +38,9 @@ public sealed class LedgerReconciliation
 
     /// <summary>The first mismatches, as JSON.</summary>
     public string? Mismatches { get; set; }
+
+    /// <summary>The administrator who ran it from the console; null for the schedule.</summary>
+    public Guid? RequestedBy { get; set; }
 }
 
 internal sealed class LedgerReconciliationConfiguration : IEntityTypeConfiguration<LedgerReconciliation>

@@ -14,7 +14,7 @@ namespace Spotlight.Wallet.Subscriptions;
 /// the period's unique ledger reference is a second guard).
 /// </summary>
 internal sealed class SubscriptionRenewalJob(
-    SpotlightDb db, WalletOptions options, LedgerWriter ledger, AuditLog audit, DomainEvents events, WalletMetrics metrics, TimeProvider time,
+    SpotlightDb db, WalletOptions options, IRevenueSplits splits, LedgerWriter ledger, AuditLog audit, DomainEvents events, WalletMetrics metrics, TimeProvider time,
     ILogger<SubscriptionRenewalJob> logger) : IJobHandler
 {
     public const string JobType = "wallet-subscription-renewals";
@@ -71,7 +71,7 @@ internal sealed class SubscriptionRenewalJob(
             }
 
             var transactionId = Guid.CreateVersion7();
-            var split = RevenueSplit.Compute(renewed.Price, options.Splits.Subscription);
+            var split = RevenueSplit.Compute(renewed.Price, splits.Percentages(SaleKind.Subscription));
             var posted = await ledger.PostAsync(db, SubscriptionsApi.ChargeTransaction(transactionId, renewed), SubscriptionsApi.ChargePostings(renewed, split));
             if (posted is PostResult.Posted)
             {

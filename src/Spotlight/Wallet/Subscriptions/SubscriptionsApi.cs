@@ -65,7 +65,7 @@ internal static class SubscriptionsApi
 
     /// <summary>Charges the first period by the subscription split; one live subscription per subscriber and creator.</summary>
     public static async Task<Results<Created<SubscribedResponse>, ValidationProblem, ProblemHttpResult>> Subscribe(
-        Guid id, SubscribeRequest request, ClaimsPrincipal caller, SpotlightDb db, WalletOptions options, IBlockList blocks, LedgerWriter ledger,
+        Guid id, SubscribeRequest request, ClaimsPrincipal caller, SpotlightDb db, IRevenueSplits splits, IBlockList blocks, LedgerWriter ledger,
         IdempotencyContext idempotency, AuditLog audit, DomainEvents events, WalletMetrics metrics, TimeProvider time)
     {
         if (request.PlanId is not { } planId)
@@ -102,7 +102,7 @@ internal static class SubscriptionsApi
             Id = Guid.CreateVersion7(), SubscriberId = subscriber, CreatorId = id, PlanId = plan.Id, Price = plan.Price, Status = SubscriptionStatus.Active,
             CurrentPeriodStart = now, CurrentPeriodEnd = now + Subscription.Period, PeriodNumber = 1, CreatedAt = now, LiveKey = liveKey,
         };
-        var split = RevenueSplit.Compute(plan.Price, options.Splits.Subscription);
+        var split = RevenueSplit.Compute(plan.Price, splits.Percentages(SaleKind.Subscription));
         var transactionId = Guid.CreateVersion7();
         await using var transaction = await ledger.BeginAsync(db);
         var posted = await ledger.PostAsync(db, ChargeTransaction(transactionId, subscription), ChargePostings(subscription, split));

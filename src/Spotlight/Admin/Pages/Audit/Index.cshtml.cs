@@ -64,6 +64,6 @@ public sealed class IndexModel(SpotlightDb db) : AdminPage
             return;
         }
 
-        Results = await AuditQuery.PageAsync(db, query, page, HttpContext.RequestAborted);
+        Results = await AuditQuery.PageAsync(db, IsAdmin ? query : AuditFilter.WithoutMoney(query), page, HttpContext.RequestAborted);
     }
 }

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Mvc;
 using Spotlight.Admin.Console;
 using Spotlight.Admin.Settings;
 using Spotlight.Data;
+using Spotlight.Wallet;
+using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Admin.Pages.Settings;
 
@@ -10,7 +12,7 @@ namespace Spotlight.Admin.Pages.Settings;
 /// secret field keeps the stored value. A failed save shows every problem beside its field and keeps what was typed
 /// (except secrets, which must be entered again).
 /// </summary>
-public sealed class IndexModel(SpotlightDb db, IntegrationSettings settings) : AdminPage
+public sealed class IndexModel(SpotlightDb db, IntegrationSettings settings, IRevenueSplits splits) : AdminPage
 {
     [BindProperty]
     public Dictionary<string, string?> Values { get; set; } = [];
@@ -28,6 +30,9 @@ public sealed class IndexModel(SpotlightDb db, IntegrationSettings settings) : A
     public IReadOnlyList<IntegrationSection> Sections => IntegrationCatalog.Sections;
 
     public IReadOnlyList<FieldView> Describe(IntegrationSection section) => settings.Describe(section);
+
+    /// <summary>The split the wallet applies now (what was saved, else its configuration).</summary>
+    public SplitPercentages SplitInForce(SaleKind kind) => splits.Percentages(kind);
 
     public void OnGet()
     {

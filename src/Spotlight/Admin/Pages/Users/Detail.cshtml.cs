@@ -10,6 +10,8 @@ using Spotlight.Identity.Sessions;
 using Spotlight.Identity.Tokens;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Paging;
+using Spotlight.Wallet;
+using Spotlight.Admin.Money;
 
 namespace Spotlight.Admin.Pages.Users;
 
@@ -17,7 +19,8 @@ namespace Spotlight.Admin.Pages.Users;
 /// One account: profile, roles, tier, sessions and its audit trail; for administrators, the actions of the API
 /// (ban, unban, roles, tier, revoke sessions, reset 2FA), each behind a confirmation, each audit-logged by the API's handler.
 /// </summary>
-public sealed class DetailModel(SpotlightDb db, TimeProvider time, AuditLog audit, SessionRevoker sessions, SessionStateCache cache, UserEvents events, UserManager<User> users) : AdminPage
+public sealed class DetailModel(
+    SpotlightDb db, TimeProvider time, AuditLog audit, SessionRevoker sessions, SessionStateCache cache, UserEvents events, UserManager<User> users, IWalletReadModel wallet) : AdminPage
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -38,6 +41,9 @@ public sealed class DetailModel(SpotlightDb db, TimeProvider time, AuditLog audi
     public IReadOnlyList<AuditEntryResponse> AuditEntries { get; private set; } = [];
 
     public List<string> Errors { get; } = [];
+
+    /// <summary>The account's money, for administrators (moderators see none).</summary>
+    public WalletCard? Wallet { get; private set; }
 
     /// <summary>Which action failed (its form opens again, with what was typed).</summary>
     public string? FailedAction { get; private set; }
@@ -118,7 +124,26 @@ public sealed class DetailModel(SpotlightDb db, TimeProvider time, AuditLog audi
             .OrderByDescending(s => s.LastUsedAt).Take(50).ToListAsync();
         var id = Id.ToString();
         var trail = db.Set<AuditEntry>().AsNoTracking().Where(e => e.TargetId == id || e.ActorId == Id);
+        if (!IsAdmin)
+        {
+            trail = AuditFilter.WithoutMoney(trail);
+        }
+        else
+        {
+            var recent = await wallet.ListTransactionsAsync(new TransactionFilter(UserId: Id), new PageRequest(10, null), HttpContext.RequestAborted);
+            Wallet = new WalletCard(
+                await wallet.GetBalanceAsync(Id, HttpContext.RequestAborted), await wallet.GetEarningsAsync(Id, HttpContext.RequestAborted),
+                await wallet.GetPayoutTotalsAsync(Id, HttpContext.RequestAborted), recent.Items,
+                await UserLookup.HandlesAsync(db, MoneyText.People(recent.Items), HttpContext.RequestAborted));
+        }
+
         AuditEntries = (await AuditQuery.PageAsync(db, trail, new PageRequest(20, null), HttpContext.RequestAborted)).Items;
         return true;
     }
+}
+
+/// <summary>A user's money on their page: spendable balance, withdrawable earnings, payouts, latest transactions.</summary>
+public sealed record WalletCard(long Balance, long Earnings, CreatorPayoutTotals Payouts, IReadOnlyList<LedgerTransactionView> Recent, IReadOnlyDictionary<Guid, string> Handles)
+{
+    public TransactionTable Table => new(Recent, Handles, "Latest transactions");
 }

@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Spotlight.Admin.Console;
+using Spotlight.Admin.Money;
+using Spotlight.Data;
+using Spotlight.Platform.Audit;
+using Spotlight.Platform.Events;
+using Spotlight.Platform.Paging;
+using Spotlight.Wallet;
+using Spotlight.Wallet.Ledger;
+using Spotlight.Wallet.Payouts;
+
+namespace Spotlight.Admin.Pages.Payouts;
+
+/// <summary>
+/// Creators' payouts: the pending queue first (requested, and approved ones whose provider failed, to retry), or paid,
+/// rejected, all. Approve and reject call the API's own handlers (<see cref="PayoutsApi"/>): the wallet's state machine,
+/// ledger postings, audit entries and events.
+/// </summary>
+public sealed class IndexModel(
+    SpotlightDb db, IWalletReadModel wallet, IPayoutProvider provider, LedgerWriter ledger, AuditLog audit, DomainEvents events, WalletMetrics metrics,
+    TimeProvider time) : AdminPage
+{
+    public const int PageSize = 50;
+
+    public static readonly (string Value, string Label)[] Statuses =
+        [("pending", "Pending"), (PayoutStatus.Paid, "Paid"), (PayoutStatus.Rejected, "Rejected"), ("all", "All")];
+
+    [BindProperty(SupportsGet = true)]
+    public string? Status { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Cursor { get; set; }
+
+    [BindProperty]
+    public string? Reason { get; set; }
+
+    public Page<PayoutLine> Results { get; private set; } = new([], null);
+
+    public IReadOnlyDictionary<Guid, string> Handles { get; private set; } = new Dictionary<Guid, string>();
+
+    /// <summary>Each listed creator's withdrawable earnings now.</summary>
+    public IReadOnlyDictionary<Guid, long> Earnings { get; private set; } = new Dictionary<Guid, long>();
+
+    public List<string> Errors { get; } = [];
+
+    /// <summary>The action that failed, as "approve:{id}" or "reject:{id}": its form opens again with the reason typed.</summary>
+    public string? FailedAction { get; private set; }
+
+    public string CurrentStatus => Statuses.Any(s => s.Value == Status) ? Status! : "pending";
+
+    public async Task OnGetAsync() => await LoadAsync();
+
+    public async Task<IActionResult> OnPostApproveAsync(Guid id)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid(AdminCookie.Scheme);
+        }
+
+        var result = (await PayoutsApi.Approve(id, User, db, provider, ledger, audit, events, metrics, time, HttpContext.RequestAborted)).Result;
+        return await AfterAsync(result, $"approve:{id}", payout => $"Paid {MoneyText.Coins(payout.Amount)} coins to {Creator(payout.CreatorId)} through {provider.Name} (reference {payout.ProviderReference}).");
+    }
+
+    public async Task<IActionResult> OnPostRejectAsync(Guid id)
+    {
+        if (!IsAdmin)
+        {
+            return Forbid(AdminCookie.Scheme);
+        }
+
+        var reason = Reason?.Trim();
+        if (string.IsNullOrEmpty(reason))
+        {
+            return await FailAsync($"reject:{id}", "Give a reason for the rejection: the creator sees it, and it is kept in the audit log.");
+        }
+
+        var result = (await PayoutsApi.Reject(id, new RejectPayoutRequest(reason), User, db, ledger, audit, events, time)).Result;
+        return await AfterAsync(result, $"reject:{id}", payout => $"Rejected the payout of {MoneyText.Coins(payout.Amount)} coins; they are back in {Creator(payout.CreatorId)}'s earnings.");
+    }
+
+    private async Task<IActionResult> AfterAsync(IResult result, string action, Func<PayoutResponse, string> done)
+    {
+        if (result is Ok<PayoutResponse> { Value: { } payout })
+        {
+            Handles = await UserLookup.HandlesAsync(db, [payout.CreatorId], HttpContext.RequestAborted);
+            Flash(done(payout));
+            return Redirect("/admin/payouts" + (Status is null ? "" : "?status=" + Uri.EscapeDataString(CurrentStatus)));
+        }
+
+        var verb = action.StartsWith("approve", StringComparison.Ordinal) ? "approved" : "rejected";
+        return await FailAsync(action, $"The payout was not {verb}: {ApiOutcome.Error(result) ?? "unexpected answer."}");
+    }
+
+    private async Task<IActionResult> FailAsync(string action, string message)
+    {
+        FailedAction = action;
+        Errors.Add(message);
+        db.ChangeTracker.Clear();
+        await LoadAsync();
+        return Page();
+    }
+
+    public string Creator(Guid creatorId) => MoneyText.Handle(creatorId, Handles);
+
+    private async Task LoadAsync()
+    {
+        if (!PageRequest.TryParse(PageSize, Cursor, out var page, out _))
+        {
+            Errors.Add("This page link is no longer valid. Start from the first page.");
+            return;
+        }
+
+        var status = CurrentStatus == "all" ? null : CurrentStatus;
+        Results = await wallet.ListPayoutsAsync(status, page, HttpContext.RequestAborted);
+        var creators = Results.Items.Select(p => p.CreatorId).Distinct().ToList();
+        Handles = await UserLookup.HandlesAsync(db, creators.Select(c => (Guid?)c).Concat(Results.Items.Select(p => p.DecidedBy)), HttpContext.RequestAborted);
+        Earnings = await wallet.GetEarningsAsync(creators, HttpContext.RequestAborted);
+    }
+}
