@@ -7,22 +7,26 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Spotlight.Realtime.Fanout;
 
 /// <summary>
-/// Holds the signals staged in each open transaction and hands them over when it commits; a rollback drops them. With
-/// <paramref name="orderCommits"/>, commits that carry signals pass one gate from "committing" to "handed over", so they
-/// are handed over in commit order even when two finish on different threads (SQLite, whose writes are serial anyway; on
-/// PostgreSQL the gate would serialize every commit on this node).
+/// Holds the signals staged in each open transaction and hands them over when it commits; a rollback drops them.
+/// Commits that carry signals pass a gate from "committing" to "handed over", so that they are handed over in commit
+/// order even when two finish on different threads. With <paramref name="orderAllCommits"/> (SQLite, whose writes are
+/// serial anyway) every such commit takes one gate. Otherwise (PostgreSQL, where one gate would serialize every commit
+/// of the node) only commits that name a conversation take a gate, one of a few stripes chosen by the conversation: the
+/// messages of one conversation are already serialized by its row lock until their commit, so they keep their order on
+/// the way to the clients and other conversations almost never wait on each other.
 /// </summary>
-internal abstract class CommittedSignals(bool orderCommits) : IDbTransactionInterceptor, IDisposable
+internal abstract class CommittedSignals(bool orderAllCommits) : IDbTransactionInterceptor, IDisposable
 {
+    private const int ConversationStripes = 64;
     private readonly ConditionalWeakTable<DbTransaction, Pending> _pending = [];
-    private readonly SemaphoreSlim _commitOrder = new(1, 1);
+    private readonly SemaphoreSlim[] _gates = [.. Enumerable.Range(0, orderAllCommits ? 1 : ConversationStripes).Select(_ => new SemaphoreSlim(1, 1))];
 
     public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
-        if (orderCommits && _pending.TryGetValue(transaction, out var pending))
+        if (_pending.TryGetValue(transaction, out var pending) && GateFor(pending) is { } gate)
         {
-            _commitOrder.Wait();
-            pending.HoldsGate = true;
+            gate.Wait();
+            pending.Gate = gate;
         }
 
         return result;
@@ -30,10 +34,10 @@ internal abstract class CommittedSignals(bool orderCommits) : IDbTransactionInte
 
     public async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        if (orderCommits && _pending.TryGetValue(transaction, out var pending))
+        if (_pending.TryGetValue(transaction, out var pending) && GateFor(pending) is { } gate)
         {
-            await _commitOrder.WaitAsync(cancellationToken);
-            pending.HoldsGate = true;
+            await gate.WaitAsync(cancellationToken);
+            pending.Gate = gate;
         }
 
         return result;
@@ -77,7 +81,13 @@ internal abstract class CommittedSignals(bool orderCommits) : IDbTransactionInte
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _commitOrder.Dispose();
+    public void Dispose()
+    {
+        foreach (var gate in _gates)
+        {
+            gate.Dispose();
+        }
+    }
 
     /// <summary>Keeps a signal until the caller's open transaction ends.</summary>
     protected static void Hold(CommittedSignals owner, SpotlightDb db, RealtimeSignal signal)
@@ -101,12 +111,28 @@ internal abstract class CommittedSignals(bool orderCommits) : IDbTransactionInte
         }
     }
 
-    private void Release(Pending pending)
+    private SemaphoreSlim? GateFor(Pending pending)
     {
-        if (pending.HoldsGate)
+        if (orderAllCommits)
         {
-            pending.HoldsGate = false;
-            _commitOrder.Release();
+            return _gates[0];
+        }
+
+        Guid? conversation;
+        lock (pending.Signals)
+        {
+            conversation = pending.Signals.Find(signal => signal.ConversationId is not null)?.ConversationId;
+        }
+
+        return conversation is { } id ? _gates[(uint)id.GetHashCode() % ConversationStripes] : null;
+    }
+
+    private static void Release(Pending pending)
+    {
+        if (pending.Gate is { } gate)
+        {
+            pending.Gate = null;
+            gate.Release();
         }
     }
 
@@ -114,6 +140,6 @@ internal abstract class CommittedSignals(bool orderCommits) : IDbTransactionInte
     {
         public List<RealtimeSignal> Signals { get; } = [];
 
-        public bool HoldsGate { get; set; }
+        public SemaphoreSlim? Gate { get; set; }
     }
 }

@@ -3,7 +3,7 @@ using Spotlight.Data;
 namespace Spotlight.Realtime.Fanout;
 
 /// <summary>One node (SQLite): signals go to this node's dispatcher when their transaction commits, in commit order.</summary>
-internal sealed class InProcessSignalTransport(SignalDispatcher dispatcher) : CommittedSignals(orderCommits: true), ISignalTransport
+internal sealed class InProcessSignalTransport(SignalDispatcher dispatcher) : CommittedSignals(orderAllCommits: true), ISignalTransport
 {
     public Task StageAsync(SpotlightDb db, RealtimeSignal signal, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ namespace Spotlight.Realtime.Fanout;
 /// WAL flush), which would cap the whole cluster at one durable commit at a time.
 /// </summary>
 internal sealed class PostgresSignalTransport(NpgsqlDataSource dataSource, SignalDispatcher dispatcher, NotifyPublisher publisher, TimeProvider time)
-    : CommittedSignals(orderCommits: false), ISignalTransport
+    : CommittedSignals(orderAllCommits: false), ISignalTransport
 {
     public const string Channel = "spotlight_realtime";
 
