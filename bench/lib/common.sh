@@ -57,6 +57,6 @@ wrk_run() {
   rps=$(awk '/Requests\/sec/ { print $2 }' "$OUT/$name.txt")
   p50=$(awk '$1 == "50%" { print $2 }' "$OUT/$name.txt")
   p99=$(awk '$1 == "99%" { print $2 }' "$OUT/$name.txt")
-  local non2xx; non2xx=$(awk '/Non-2xx/ { print $4 }' "$OUT/$name.txt")
+  local non2xx; non2xx=$(awk '/Non-2xx/ { print $NF }' "$OUT/$name.txt")
   echo "$rps $p50 $p99 ${non2xx:-0}"
 }
