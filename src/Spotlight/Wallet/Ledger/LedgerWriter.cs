@@ -25,8 +25,10 @@ public abstract record PostResult
 }
 
 /// <summary>
-/// Posts double-entry transactions. Stored balances of user accounts move with one statement each, in ascending account
-/// id order (so two transactions touching the same accounts always lock them in the same order and cannot deadlock);
+/// Posts double-entry transactions. Stored balances of user accounts move with one statement each, in one fixed order:
+/// wallets before earnings, each kind in ascending account id (so two transactions touching the same accounts always
+/// lock them in the same order and cannot deadlock). Earnings last keeps a popular creator's row, which every gift to
+/// them credits, locked for as short a time as possible: from its credit to the commit, never across the sender's debit;
 /// a debit is a conditional update that only applies while the balance covers it, which holds under any interleaving on
 /// both SQLite and PostgreSQL. Platform accounts get entries only. The caller owns the database transaction.
 /// </summary>
@@ -58,7 +60,8 @@ public sealed class LedgerWriter(PlatformAccounts platformAccounts, TimeProvider
             .GroupBy(p => p.Account.Id)
             .Select(g => new Posting(g.First().Account, g.Sum(p => p.Amount), g.Select(p => p.CounterpartyId).FirstOrDefault(c => c is not null)))
             .Where(p => p.Amount != 0)
-            .OrderBy(p => p.Account.Id)
+            .OrderBy(p => p.Account.Kind == AccountKind.Wallet ? 0 : 1)
+            .ThenBy(p => p.Account.Id)
             .ToList();
         if (lines.Count < 2 || lines.Sum(p => p.Amount) != 0)
         {
