@@ -94,6 +94,12 @@ public sealed class BrowserApp : SpotlightApp
         return secret;
     }
 
+    /// <summary>
+    /// Waiting for an address is waiting for the new page's document (DOMContentLoaded), not for its load event: on a
+    /// loaded machine the load event can lag far behind, and the next step waits for the element it needs anyway.
+    /// </summary>
+    public static PageWaitForURLOptions DomReady => new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+
     /// <summary>Signs in through the login page like a person would, with a TOTP code when a secret is given.</summary>
     public async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null)
     {
@@ -109,7 +115,7 @@ public sealed class BrowserApp : SpotlightApp
 
         try
         {
-            await page.WaitForURLAsync(url => !url.Contains("/admin/login", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => !url.Contains("/admin/login", StringComparison.Ordinal), DomReady);
         }
         catch (TimeoutException)
         {
