@@ -90,6 +90,7 @@ public static class PlatformServiceCollectionExtensions
 
         // Security: CORS only for listed origins, request timeouts, graceful drain on SIGTERM.
         // The allowed origins are read per request (IAllowedOrigins), so a source that changes at run time needs no restart.
+        services.AddTrustedProxies(configuration);
         services.AddCors();
         services.AddSingleton<IAllowedOrigins, ConfiguredAllowedOrigins>();
         services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, AllowedOriginsPolicyProvider>();
@@ -183,6 +184,7 @@ public static class PlatformServiceCollectionExtensions
     {
         // Start listening to the meters now, not at the first scrape: measurements made before it would be lost.
         app.Services.GetRequiredService<PrometheusExporter>();
+        app.UseForwardedHeaders(); // first: everything after sees the client's address, not the proxy's
         app.UseMiddleware<RequestIdMiddleware>();
         app.UseMiddleware<SecurityHeadersMiddleware>();
         app.UseExceptionHandler();
