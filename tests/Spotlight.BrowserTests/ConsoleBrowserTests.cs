@@ -29,7 +29,7 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await code.FillAsync(Totp.Code(secret, app.Clock.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync($"{app.BaseUrl}/admin", BrowserApp.DomReady);
+        await page.WaitForURLAsync($"{app.BaseUrl}/admin");
         Assert.Equal(admin.Handle, (await page.GetByTestId("signed-in-as").TextContentAsync())?.Trim());
         Assert.DoesNotContain(app.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }
@@ -90,9 +90,9 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await BrowserApp.ScreenshotAsync(page, "users");
         await page.GetByLabel("Search by email or handle").FillAsync(target.Handle);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/users?query=*", BrowserApp.DomReady); // the unfiltered list has the same link: wait for the results
+        await page.WaitForURLAsync("**/admin/users?query=*"); // the unfiltered list has the same link: wait for the results
         await page.GetByRole(AriaRole.Link, new() { Name = "@" + target.Handle }).ClickAsync();
-        await page.WaitForURLAsync($"**/admin/users/{target.Id}", BrowserApp.DomReady);
+        await page.WaitForURLAsync($"**/admin/users/{target.Id}");
 
         await page.GetByText("Ban this account…").ClickAsync();
         await page.GetByLabel("Reason (kept in the audit log)").FillAsync("spam in comments");

@@ -43,7 +43,7 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         Assert.Equal("0 coins", await page.GetByTestId("paid-out").TextContentAsync());
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Payouts", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/payouts", BrowserApp.DomReady);
+        await page.WaitForURLAsync("**/admin/payouts");
         await BrowserApp.ScreenshotAsync(page, "payouts");
         var approveRow = page.Locator($"tr[data-payout='{approve}']");
         Assert.Equal("@" + creator.Handle, await approveRow.Locator("td:nth-child(2) a").TextContentAsync());
@@ -84,10 +84,10 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         await page.GetByLabel("User").FillAsync("@" + fan.Handle);
         await page.GetByLabel("Type").SelectOptionAsync("gift");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/money?*user=*", BrowserApp.DomReady);
+        await page.WaitForURLAsync("**/admin/money?*user=*");
         await BrowserApp.ScreenshotAsync(page, "money");
         await page.Locator($"tr[data-transaction='{gift}'] a").ClickAsync();
-        await page.WaitForURLAsync($"**/admin/money/transactions/{gift}", BrowserApp.DomReady);
+        await page.WaitForURLAsync($"**/admin/money/transactions/{gift}");
         await BrowserApp.ScreenshotAsync(page, "transaction");
 
         await page.GetByText("Reverse this transaction…").ClickAsync();
@@ -120,7 +120,7 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         Assert.Contains("0 → 75", await review.TextContentAsync(), StringComparison.Ordinal);
         await BrowserApp.ScreenshotAsync(page, "adjust-review");
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm adjustment" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/money/transactions/*", BrowserApp.DomReady);
+        await page.WaitForURLAsync("**/admin/money/transactions/*");
         Assert.Contains("credited 75 coins", await page.GetByRole(AriaRole.Status).TextContentAsync(), StringComparison.Ordinal);
         var wallet = await (await user.Client.GetAsync("/api/v1/wallet")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal(75, wallet.GetProperty("balance").GetInt64());
