@@ -26,7 +26,17 @@ public static class DataServiceCollectionExtensions
                     "Set it, e.g. ConnectionStrings__Default='Host=db;Database=spotlight;Username=spotlight;Password=...'.");
             }
 
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+            var dataSourceBuilder = new NpgsqlDataSourceBuilder(connectionString);
+            if (!System.Text.RegularExpressions.Regex.IsMatch(connectionString, @"max\s*auto\s*prepare\s*=", System.Text.RegularExpressions.RegexOptions.IgnoreCase))
+            {
+                // The hot paths repeat a handful of statements (rate-limit upsert, ledger debit and credit, session and
+                // user reads): prepared once per physical connection, PostgreSQL skips parsing and planning them on
+                // every call. Set "Max Auto Prepare=0" in the connection string to turn it off (e.g. behind a pooler
+                // that cannot keep prepared statements).
+                dataSourceBuilder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            }
+
+            var dataSource = dataSourceBuilder.Build();
             builder.Services.AddSingleton(dataSource);
             builder.Services.AddDbContextPool<SpotlightDb>((services, db) => db
                 .UseNpgsql(dataSource)
