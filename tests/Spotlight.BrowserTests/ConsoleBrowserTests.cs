@@ -11,7 +11,7 @@ namespace Spotlight.BrowserTests;
 /// <summary>The admin console in Chromium, against the real server on a real port; one browser for the class.</summary>
 public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
 {
-    [Fact]
+    [BrowserFact]
     public async Task An_admin_signs_in_with_a_totp_code()
     {
         var admin = await app.CreateAdminAsync();
@@ -34,7 +34,7 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         Assert.DoesNotContain(app.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task The_dashboard_shows_the_seeded_numbers_and_an_svg_chart()
     {
         var admin = await app.CreateAdminAsync();
@@ -77,7 +77,7 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         await BrowserApp.ScreenshotAsync(page, "dashboard-phone");
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Banning_a_user_in_the_console_stops_their_api_token()
     {
         var admin = await app.CreateAdminAsync();
@@ -105,7 +105,7 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         Assert.Equal(HttpStatusCode.Unauthorized, (await target.Client.GetAsync("/api/v1/me")).StatusCode);
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_saved_stripe_secret_is_shown_masked_and_its_change_is_in_the_audit_log()
     {
         var admin = await app.CreateAdminAsync();
@@ -136,7 +136,7 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         Assert.True(await app.WithDbAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == "settings.changed" && e.TargetId == "payments.stripeSecretKey")));
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task A_non_admin_cannot_get_in()
     {
         var user = await app.CreateUserAsync();

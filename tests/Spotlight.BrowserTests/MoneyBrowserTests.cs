@@ -25,7 +25,7 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
     private static async Task<long> EarningsAsync(TestUser creator) =>
         (await (await creator.Client.GetAsync("/api/v1/creator/earnings")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("balance").GetInt64();
 
-    [Fact]
+    [BrowserFact]
     public async Task Approving_and_rejecting_payouts_in_the_console_changes_what_the_creator_has_earned_and_been_paid()
     {
         var admin = await app.CreateAdminAsync();
@@ -70,7 +70,7 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         Assert.Equal("paid", paid.GetProperty("status").GetString());
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task Reversing_a_gift_in_the_console_gives_the_fan_the_coins_back()
     {
         var admin = await app.CreateAdminAsync();
@@ -103,7 +103,7 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         Assert.Equal(0, await EarningsAsync(creator));
     }
 
-    [Fact]
+    [BrowserFact]
     public async Task An_adjustment_is_reviewed_and_confirmed_and_run_now_reconciles_the_ledger()
     {
         var admin = await app.CreateAdminAsync();
