@@ -15,6 +15,7 @@ public static class DataServiceCollectionExtensions
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         builder.Services.AddSingleton(options);
         var dataDirectory = DataDirectory.Resolve(builder.Configuration);
+        builder.Services.AddSingleton<IInterceptor, NoAutomaticSavepoints>();
 
         if (options.IsPostgres)
         {
@@ -67,6 +68,35 @@ public static class DataServiceCollectionExtensions
 
         builder.Services.AddSingleton<DatabaseMigrator>();
         return builder;
+    }
+
+    /// <summary>
+    /// EF Core sets a savepoint before every SaveChanges inside an explicit transaction, so that a failed save could be
+    /// retried within it; on PostgreSQL that is one more round trip per save. No code here retries inside a transaction:
+    /// a failure rolls the whole transaction back (money movements, messages, follows, notifications). So none is set.
+    /// The setting lives on the context and a pooled context resets it, hence before every save.
+    /// </summary>
+    private sealed class NoAutomaticSavepoints : SaveChangesInterceptor
+    {
+        public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+        {
+            Disable(eventData);
+            return result;
+        }
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            Disable(eventData);
+            return ValueTask.FromResult(result);
+        }
+
+        private static void Disable(DbContextEventData eventData)
+        {
+            if (eventData.Context is { } context)
+            {
+                context.Database.AutoSavepointsEnabled = false;
+            }
+        }
     }
 
     /// <summary>Every SQLite connection waits for a busy writer instead of failing, and enforces foreign keys.</summary>

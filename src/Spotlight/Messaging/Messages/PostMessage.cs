@@ -48,7 +48,6 @@ public sealed class PostMessage(
 
         var now = time.GetUtcNow().UtcDateTime;
         var messageId = Guid.CreateVersion7();
-        db.Database.AutoSavepointsEnabled = false; // a failed send is rolled back whole: a savepoint would be a wasted round trip
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var taken = database.IsPostgres
             ? await TakeOnPostgresAsync(senderId, conversationId, messageId, clientMessageId!, text, now, cancellationToken)

@@ -42,9 +42,6 @@ public sealed class LedgerWriter(PlatformAccounts platformAccounts, TimeProvider
     {
         ArgumentNullException.ThrowIfNull(db);
         await platformAccounts.EnsureAsync(cancellationToken);
-        // A movement that fails is rolled back whole, never retried inside its transaction, so EF Core's savepoint before
-        // each SaveChanges would only cost a round trip (a SAVEPOINT statement on PostgreSQL) per movement.
-        db.Database.AutoSavepointsEnabled = false;
         return await db.Database.BeginTransactionAsync(cancellationToken);
     }
 
