@@ -130,6 +130,18 @@ public static class WebhookSignature
     }
 }
 
+/// <summary>The <c>id</c> and <c>type</c> every provider's event carries, within what <c>payment_events</c> stores.</summary>
+internal static class WebhookEventFields
+{
+    public static bool TryRead(JsonObject? json, out string id, out string type)
+    {
+        id = json?["id"]?.GetValue<string>() ?? "";
+        type = json?["type"]?.GetValue<string>() ?? "";
+        return !string.IsNullOrWhiteSpace(id) && id.Length <= PaymentEvent.MaxEventIdLength
+            && !string.IsNullOrWhiteSpace(type) && type.Length <= PaymentEvent.MaxTypeLength;
+    }
+}
+
 /// <summary>
 /// The built-in provider for development and tests (API.md, "Built-in sandbox payment provider"): no checkout page,
 /// the event is whatever a developer signs with <c>Payments:Sandbox:WebhookSecret</c>.
@@ -158,9 +170,7 @@ internal sealed class SandboxPaymentProvider(SandboxWebhookSecret secret) : IPay
         try
         {
             var json = JsonNode.Parse(body) as JsonObject;
-            var id = json?["id"]?.GetValue<string>();
-            var type = json?["type"]?.GetValue<string>();
-            if (string.IsNullOrWhiteSpace(id) || id.Length > 255 || string.IsNullOrWhiteSpace(type) || type.Length > 100)
+            if (!WebhookEventFields.TryRead(json, out var id, out var type))
             {
                 return new WebhookVerification.InvalidEvent("The event needs an id (up to 255 characters) and a type.");
             }

@@ -72,9 +72,7 @@ internal sealed class StripePaymentProvider(StripeOptions options, IHttpClientFa
         try
         {
             var json = JsonNode.Parse(body) as JsonObject;
-            var id = json?["id"]?.GetValue<string>();
-            var type = json?["type"]?.GetValue<string>();
-            if (string.IsNullOrWhiteSpace(id) || id.Length > 255 || string.IsNullOrWhiteSpace(type) || type.Length > 100)
+            if (!WebhookEventFields.TryRead(json, out var id, out var type))
             {
                 return new WebhookVerification.InvalidEvent("The event needs an id and a type.");
             }

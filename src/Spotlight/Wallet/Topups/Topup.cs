@@ -43,6 +43,9 @@ public sealed class Topup
 /// </summary>
 public sealed class PaymentEvent
 {
+    public const int MaxEventIdLength = 255;
+    public const int MaxTypeLength = 100;
+
     public Guid Id { get; set; }
 
     public required string Provider { get; set; }
@@ -81,8 +84,8 @@ internal sealed class TopupConfiguration : IEntityTypeConfiguration<Topup>, IEnt
         builder.ToTable("payment_events");
         builder.Property(e => e.Id).ValueGeneratedNever();
         builder.Property(e => e.Provider).HasMaxLength(30);
-        builder.Property(e => e.EventId).HasMaxLength(255);
-        builder.Property(e => e.Type).HasMaxLength(100);
+        builder.Property(e => e.EventId).HasMaxLength(PaymentEvent.MaxEventIdLength);
+        builder.Property(e => e.Type).HasMaxLength(PaymentEvent.MaxTypeLength);
         builder.Property(e => e.Outcome).HasMaxLength(30);
         builder.HasIndex(e => new { e.Provider, e.EventId }).IsUnique();
         builder.HasIndex(e => e.TopupId);
