@@ -7,6 +7,7 @@ using Spotlight.Admin.Money;
 using Spotlight.Admin.Settings;
 using Spotlight.Admin.SystemStatus;
 using Spotlight.Identity;
+using Spotlight.Platform.Configuration;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.RateLimiting;
 using Spotlight.Wallet.Ledger;
@@ -72,6 +73,7 @@ public static class AdminModule
         });
 
         services.AddScoped<ConsoleSignIn>();
+        builder.AddStoredSettings();
         services.AddSingleton<IntegrationSettings>();
         services.AddHostedService<IntegrationSettingsRefresher>();
         services.Replace(ServiceDescriptor.Singleton<IAllowedOrigins, SettingsAllowedOrigins>());

@@ -30,13 +30,10 @@ public static class WalletModule
         services.AddSingleton<LedgerReconciliationRecorder>();
         services.AddSingleton<SandboxWebhookSecret>();
         services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
-        var stripe = builder.Configuration.GetSection(StripeOptions.Section).Get<StripeOptions>() ?? new StripeOptions();
-        if (stripe.IsConfigured)
-        {
-            services.AddSingleton(stripe);
-            services.AddHttpClient(StripePaymentProvider.ProviderName, c => c.Timeout = TimeSpan.FromSeconds(20));
-            services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
-        }
+        // Always registered: its keys may be saved in the console at any time (read live, IOptionsMonitor).
+        services.Configure<StripeOptions>(builder.Configuration.GetSection(StripeOptions.Section));
+        services.AddHttpClient(StripePaymentProvider.ProviderName, c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
 
         services.AddSingleton<IPayoutProvider, SandboxPayoutProvider>();
         services.AddScoped<IWalletReadModel, WalletReadModel>();

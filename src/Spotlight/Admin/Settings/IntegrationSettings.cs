@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Spotlight.Data;
 using Spotlight.Platform.Audit;
+using Spotlight.Platform.Configuration;
 using Spotlight.Platform.Security;
 
 namespace Spotlight.Admin.Settings;
@@ -48,10 +49,17 @@ public sealed record SettingsSaveResult(IReadOnlyList<string> Changed, IReadOnly
 /// The integration settings of every section: stored in the database (secrets encrypted), falling back to configuration.
 /// Each node keeps a snapshot in memory that <see cref="IntegrationSettingsRefresher"/> re-reads every few seconds and a
 /// save on this node replaces at once, so readers on hot paths (CORS, rate limits) never wait on the database.
+/// Every snapshot is also handed to the configuration (<see cref="StoredSettingsConfigurationProvider"/>): a value saved
+/// here is what <c>IConfiguration</c> and <c>IOptionsMonitor</c> give the feature that uses it, under the field's
+/// configuration key, and a replaced rotating secret stays readable there for the overlap (<see cref="RotatingSecret"/>).
 /// Values are never logged.
 /// </summary>
-public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProtector protector, IConfiguration configuration, TimeProvider time, AuditLog audit)
+public sealed class IntegrationSettings(
+    IServiceScopeFactory scopes, SecretProtector protector, IConfiguration configuration, StoredSettingsConfigurationProvider stored, AdminOptions options,
+    TimeProvider time, AuditLog audit)
 {
+    /// <summary>The row keeping a rotated secret's replaced value (encrypted) and, in its time, when it was replaced.</summary>
+    private const string PreviousSuffix = ".previous";
     private static readonly string[] SplitParts = ["Creator", "Platform", "Processor"];
     private volatile Snapshot _snapshot = Snapshot.Empty;
 
@@ -161,22 +169,26 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
         {
             var field = section.Field(name)!;
             rows.TryGetValue(name, out var row);
+            var before = Effective(section.Name, field).Value;
             if (value is null)
             {
                 if (row is not null)
                 {
                     db.Remove(row);
                     changed.Add(name);
+                    KeepReplaced(db, rows, section.Name, field, before, now, actorId);
                     audit.Add(db, "settings.changed", "integration_setting", Key(section.Name, name), new { section = section.Name, field = name, change = "removed" }, actorId);
                 }
 
                 continue;
             }
 
-            if (row is not null ? Plain(section.Name, field, row.Value) == value : Effective(section.Name, field).Value == value)
+            if (row is not null ? Plain(section.Name, field, row.Value) == value : before == value)
             {
                 continue; // unchanged, or the same as what configuration already gives
             }
+
+            KeepReplaced(db, rows, section.Name, field, before, now, actorId);
 
             var stored = field.IsSecret ? protector.Protect(value, Purpose(section.Name, name)) : value;
             if (row is null)
@@ -215,7 +227,7 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
         return new SettingsSaveResult(changed, errors);
     }
 
-    /// <summary>Reads every stored setting into a new snapshot.</summary>
+    /// <summary>Reads every stored setting into a new snapshot, and hands it to the configuration.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -227,6 +239,63 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
         {
             _snapshot = new Snapshot(values, true);
         }
+
+        stored.Replace(ConfigurationValues(_snapshot));
+    }
+
+    /// <summary>
+    /// The stored values under their configuration keys, decrypted: what the features read through configuration. Origin
+    /// lists are left out (a configured array would show through a shorter saved one); CORS reads them from here.
+    /// </summary>
+    private Dictionary<string, string?> ConfigurationValues(Snapshot snapshot)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in IntegrationCatalog.Sections)
+        {
+            foreach (var field in section.Fields)
+            {
+                if (field.ConfigurationKey is not { } key || field.Kind == FieldKind.OriginList)
+                {
+                    continue;
+                }
+
+                if (snapshot.Values.TryGetValue(Key(section.Name, field.Name), out var value) && Plain(section.Name, field, value.Value) is { } plain)
+                {
+                    result[key] = plain;
+                }
+
+                if (field.Rotates && snapshot.Values.TryGetValue(Key(section.Name, field.Name + PreviousSuffix), out var replaced)
+                    && Plain(section.Name, field with { Name = field.Name + PreviousSuffix }, replaced.Value) is { } old)
+                {
+                    result[RotatingSecret.PreviousKey(key)] = old;
+                    result[RotatingSecret.PreviousExpiresAtKey(key)] = replaced.UpdatedAt.AddHours(options.SecretRotationOverlapHours).ToString("O", CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A rotating secret's value before this change stays accepted for the overlap: kept encrypted in a row of its own, stamped now.</summary>
+    private void KeepReplaced(SpotlightDb db, Dictionary<string, IntegrationSetting> rows, string section, IntegrationField field, string? replaced, DateTime now, Guid? actorId)
+    {
+        if (!field.Rotates || string.IsNullOrEmpty(replaced))
+        {
+            return;
+        }
+
+        var name = field.Name + PreviousSuffix;
+        var value = protector.Protect(replaced, Purpose(section, name));
+        if (rows.TryGetValue(name, out var row))
+        {
+            row.Value = value;
+            row.UpdatedAt = now;
+            row.UpdatedBy = actorId;
+        }
+        else
+        {
+            db.Add(new IntegrationSetting { Section = section, Field = name, Value = value, UpdatedAt = now, UpdatedBy = actorId });
+        }
     }
 
     internal static string Key(string section, string field) => section + "." + field;
@@ -234,7 +303,7 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
     private static string Purpose(string section, string field) => "integration-setting:" + Key(section, field);
 
     private static bool SameValues(FrozenDictionary<string, Stored> a, FrozenDictionary<string, Stored> b) =>
-        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && other.Value == pair.Value.Value);
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && other.Value == pair.Value.Value && other.UpdatedAt == pair.Value.UpdatedAt);
 
     private (string? Value, string Source) Effective(string section, IntegrationField field)
     {
