@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spotlight.Admin.Console;
 using Spotlight.Admin.Dashboard;
 using Spotlight.Admin.Money;
@@ -9,8 +8,6 @@ using Spotlight.Admin.SystemStatus;
 using Spotlight.Identity;
 using Spotlight.Platform.Configuration;
 using Spotlight.Platform.Http;
-using Spotlight.Platform.RateLimiting;
-using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Admin;
 
@@ -76,9 +73,6 @@ public static class AdminModule
         builder.AddStoredSettings();
         services.AddSingleton<IntegrationSettings>();
         services.AddHostedService<IntegrationSettingsRefresher>();
-        services.Replace(ServiceDescriptor.Singleton<IAllowedOrigins, SettingsAllowedOrigins>());
-        services.Replace(ServiceDescriptor.Singleton<IRateLimitTiers, SettingsRateLimitTiers>());
-        services.Replace(ServiceDescriptor.Singleton<IRevenueSplits, SettingsRevenueSplits>());
 
         services.AddSingleton<RequestMetricsRing>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestMetricsRing>());

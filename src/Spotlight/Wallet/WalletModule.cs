@@ -24,6 +24,7 @@ public static class WalletModule
         services.AddSingleton(options);
         services.AddSingleton<WalletMetrics>();
         services.AddSingleton<PlatformAccounts>();
+        services.Configure<SplitsOptions>(builder.Configuration.GetSection($"{WalletOptions.Section}:Splits"));
         services.AddSingleton<IRevenueSplits, ConfiguredRevenueSplits>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerReconciler>();

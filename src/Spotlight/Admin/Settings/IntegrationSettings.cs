@@ -63,9 +63,6 @@ public sealed class IntegrationSettings(
     private static readonly string[] SplitParts = ["Creator", "Platform", "Processor"];
     private volatile Snapshot _snapshot = Snapshot.Empty;
 
-    /// <summary>The origins in force; the same list instance until the setting changes.</summary>
-    public IReadOnlyList<string> AllowedOrigins => _snapshot.Origins(this);
-
     internal bool Loaded => _snapshot.Loaded;
 
     /// <summary>The value in force, in plain text: the stored value, else the configuration key, else the default.</summary>
@@ -244,8 +241,9 @@ public sealed class IntegrationSettings(
     }
 
     /// <summary>
-    /// The stored values under their configuration keys, decrypted: what the features read through configuration. Origin
-    /// lists are left out (a configured array would show through a shorter saved one); CORS reads them from here.
+    /// The stored values under their configuration keys, decrypted: what the features read through configuration. An
+    /// origin list is one value, origins on lines of their own, at the key itself: a configured array under that key
+    /// (<c>Cors:AllowedOrigins:0</c>...) would otherwise show through a shorter saved list.
     /// </summary>
     private Dictionary<string, string?> ConfigurationValues(Snapshot snapshot)
     {
@@ -254,7 +252,7 @@ public sealed class IntegrationSettings(
         {
             foreach (var field in section.Fields)
             {
-                if (field.ConfigurationKey is not { } key || field.Kind == FieldKind.OriginList)
+                if (field.ConfigurationKey is not { } key)
                 {
                     continue;
                 }
@@ -314,7 +312,7 @@ public sealed class IntegrationSettings(
 
         if (field.ConfigurationKey is { } key)
         {
-            var configured = field.Kind == FieldKind.OriginList
+            var configured = field.Kind == FieldKind.OriginList && string.IsNullOrWhiteSpace(configuration[key])
                 ? string.Join('\n', configuration.GetSection(key).Get<string[]>() ?? [])
                 : configuration[key];
             if (!string.IsNullOrWhiteSpace(configured))
@@ -349,14 +347,9 @@ public sealed class IntegrationSettings(
     private sealed class Snapshot(FrozenDictionary<string, Stored> values, bool loaded)
     {
         public static readonly Snapshot Empty = new(FrozenDictionary<string, Stored>.Empty, false);
-        private IReadOnlyList<string>? _origins;
-
         public FrozenDictionary<string, Stored> Values { get; } = values;
 
         public bool Loaded { get; } = loaded;
-
-        public IReadOnlyList<string> Origins(IntegrationSettings owner) =>
-            _origins ??= IntegrationCatalog.SplitOrigins(owner.Get(IntegrationCatalog.Cors, "allowedOrigins") ?? "");
     }
 }
 
@@ -392,50 +385,5 @@ internal sealed class IntegrationSettingsRefresher(IntegrationSettings settings,
                 return;
             }
         }
-    }
-}
-
-/// <summary>CORS origins from the settings (the database, else <c>Cors:AllowedOrigins</c>).</summary>
-internal sealed class SettingsAllowedOrigins(IntegrationSettings settings) : Platform.Http.IAllowedOrigins
-{
-    public IReadOnlyList<string> Current => settings.AllowedOrigins;
-}
-
-/// <summary>
-/// The wallet's revenue splits from the settings: a part saved in the console wins over <c>Wallet:Splits</c>. A kind whose
-/// parts would not add up to 100 % (configuration changed under a partly saved split, or a hand-edited row) uses its
-/// configured split whole, so a sale is never split wrongly.
-/// </summary>
-internal sealed class SettingsRevenueSplits(IntegrationSettings settings, Wallet.WalletOptions options) : Wallet.Ledger.IRevenueSplits
-{
-    public Wallet.SplitPercentages Percentages(Wallet.Ledger.SaleKind kind)
-    {
-        var configured = Wallet.Ledger.ConfiguredRevenueSplits.Configured(options.Splits, kind);
-        var (creator, platform, processor) = IntegrationCatalog.SplitFields(IntegrationCatalog.SplitKinds.First(k => k.Sale == kind).Kind);
-        var stored = (Creator: settings.StoredInt(IntegrationCatalog.RevenueSplits, creator), Platform: settings.StoredInt(IntegrationCatalog.RevenueSplits, platform),
-            Processor: settings.StoredInt(IntegrationCatalog.RevenueSplits, processor));
-        if (stored is { Creator: null, Platform: null, Processor: null })
-        {
-            return configured;
-        }
-
-        var split = new Wallet.SplitPercentages
-        {
-            Creator = stored.Creator ?? configured.Creator, Platform = stored.Platform ?? configured.Platform, Processor = stored.Processor ?? configured.Processor,
-        };
-        return split is { Creator: >= 0, Platform: >= 0, Processor: >= 0 } && split.Creator + split.Platform + split.Processor == 100 ? split : configured;
-    }
-}
-
-/// <summary>Rate limits by tier: a value saved in the console wins over <c>RateLimiting:*</c>.</summary>
-internal sealed class SettingsRateLimitTiers(IntegrationSettings settings, Platform.RateLimiting.RateLimitOptions options) : Platform.RateLimiting.IRateLimitTiers
-{
-    public int AnonymousPerMinute => settings.StoredInt(IntegrationCatalog.RateLimits, "anonymous") ?? options.Anonymous;
-
-    public int PerMinute(string tier)
-    {
-        var field = tier is "free" or "premium" or "creator" ? tier : "free";
-        return settings.StoredInt(IntegrationCatalog.RateLimits, field)
-            ?? (options.Tiers.TryGetValue(tier, out var configured) ? configured : settings.StoredInt(IntegrationCatalog.RateLimits, "free") ?? options.Tiers.GetValueOrDefault("free", options.Anonymous));
     }
 }
