@@ -54,7 +54,7 @@ public static partial class IntegrationCatalog
     /// <summary>
     /// Revenue splits by kind of sale: each kind's creator, platform and processor shares add up to 100 %. The fallback
     /// is the wallet's own configuration (<c>Wallet:Splits:{Kind}:{Part}</c>, defaults from <see cref="SplitsOptions"/>),
-    /// so the settings page shows what the wallet uses until a value is saved here (see <see cref="SettingsRevenueSplits"/>).
+    /// so the settings page shows what the wallet uses until a value is saved here (the wallet reads the saved value as configuration, see <c>ConfiguredRevenueSplits</c>).
     /// </summary>
     public static readonly (string Kind, string Label, SaleKind Sale)[] SplitKinds =
     [
