@@ -1,15 +1,13 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spotlight.Admin.Console;
 using Spotlight.Admin.Dashboard;
 using Spotlight.Admin.Money;
 using Spotlight.Admin.Settings;
 using Spotlight.Admin.SystemStatus;
 using Spotlight.Identity;
+using Spotlight.Platform.Configuration;
 using Spotlight.Platform.Http;
-using Spotlight.Platform.RateLimiting;
-using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Admin;
 
@@ -72,11 +70,9 @@ public static class AdminModule
         });
 
         services.AddScoped<ConsoleSignIn>();
+        builder.AddStoredSettings();
         services.AddSingleton<IntegrationSettings>();
         services.AddHostedService<IntegrationSettingsRefresher>();
-        services.Replace(ServiceDescriptor.Singleton<IAllowedOrigins, SettingsAllowedOrigins>());
-        services.Replace(ServiceDescriptor.Singleton<IRateLimitTiers, SettingsRateLimitTiers>());
-        services.Replace(ServiceDescriptor.Singleton<IRevenueSplits, SettingsRevenueSplits>());
 
         services.AddSingleton<RequestMetricsRing>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestMetricsRing>());

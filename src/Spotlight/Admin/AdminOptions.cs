@@ -17,6 +17,9 @@ public sealed class AdminOptions
     /// <summary>How often each node re-reads the integration settings others may have changed.</summary>
     public double SettingsRefreshSeconds { get; set; } = 5;
 
+    /// <summary>After a rotating secret (a webhook signing secret) is replaced, how long the old one is still accepted.</summary>
+    public double SecretRotationOverlapHours { get; set; } = 24;
+
     /// <summary>How often an open dashboard refreshes its counters (the page's script polls <c>/admin/dashboard.json</c>).</summary>
     public double DashboardRefreshSeconds { get; set; } = 15;
 

@@ -63,16 +63,11 @@ public static class IdentityModule
         services.AddSingleton<AccountEmails>();
         services.AddScoped<TwoFactor>();
 
-        var smtp = builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
-        if (string.IsNullOrWhiteSpace(smtp.Host))
-        {
-            services.AddSingleton<IEmailSender, FileEmailSender>();
-        }
-        else
-        {
-            services.AddSingleton(smtp);
-            services.AddSingleton<IEmailSender, SmtpEmailSender>();
-        }
+        // Read live: an SMTP server saved in the admin console applies on every node without a restart.
+        services.Configure<SmtpOptions>(builder.Configuration.GetSection(SmtpOptions.Section));
+        services.AddSingleton<FileEmailSender>();
+        services.AddSingleton<SmtpEmailSender>();
+        services.AddSingleton<IEmailSender, ConfiguredEmailSender>();
 
         services.AddJob<VerificationEmailJob>();
         services.AddJob<PasswordResetEmailJob>();

@@ -121,6 +121,7 @@ public static class PlatformServiceCollectionExtensions
         // Rate limits, idempotency, audit, jobs.
         var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         services.AddSingleton(rateLimits);
+        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
         services.AddSingleton<IRateLimitTiers, ConfiguredRateLimitTiers>();
         var store = rateLimits.Store ?? (database.IsPostgres ? "postgres" : "memory");
         if (string.Equals(store, "postgres", StringComparison.OrdinalIgnoreCase))

@@ -24,19 +24,17 @@ public static class WalletModule
         services.AddSingleton(options);
         services.AddSingleton<WalletMetrics>();
         services.AddSingleton<PlatformAccounts>();
+        services.Configure<SplitsOptions>(builder.Configuration.GetSection($"{WalletOptions.Section}:Splits"));
         services.AddSingleton<IRevenueSplits, ConfiguredRevenueSplits>();
         services.AddSingleton<LedgerWriter>();
         services.AddSingleton<LedgerReconciler>();
         services.AddSingleton<LedgerReconciliationRecorder>();
         services.AddSingleton<SandboxWebhookSecret>();
         services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
-        var stripe = builder.Configuration.GetSection(StripeOptions.Section).Get<StripeOptions>() ?? new StripeOptions();
-        if (stripe.IsConfigured)
-        {
-            services.AddSingleton(stripe);
-            services.AddHttpClient(StripePaymentProvider.ProviderName, c => c.Timeout = TimeSpan.FromSeconds(20));
-            services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
-        }
+        // Always registered: its keys may be saved in the console at any time (read live, IOptionsMonitor).
+        services.Configure<StripeOptions>(builder.Configuration.GetSection(StripeOptions.Section));
+        services.AddHttpClient(StripePaymentProvider.ProviderName, c => c.Timeout = TimeSpan.FromSeconds(20));
+        services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
 
         services.AddSingleton<IPayoutProvider, SandboxPayoutProvider>();
         services.AddScoped<IWalletReadModel, WalletReadModel>();

@@ -23,7 +23,7 @@ public enum FieldKind
 /// <summary>One setting: its name in the API (camelCase), its label, its kind, and the configuration key it falls back to.</summary>
 public sealed record IntegrationField(
     string Name, string Label, FieldKind Kind, string? ConfigurationKey = null, string? Default = null, string? Hint = null,
-    int Min = 0, int Max = int.MaxValue, Func<string, string?>? Check = null)
+    int Min = 0, int Max = int.MaxValue, Func<string, string?>? Check = null, bool Rotates = false)
 {
     public bool IsSecret => Kind is FieldKind.Secret or FieldKind.JsonSecret;
 
@@ -54,7 +54,7 @@ public static partial class IntegrationCatalog
     /// <summary>
     /// Revenue splits by kind of sale: each kind's creator, platform and processor shares add up to 100 %. The fallback
     /// is the wallet's own configuration (<c>Wallet:Splits:{Kind}:{Part}</c>, defaults from <see cref="SplitsOptions"/>),
-    /// so the settings page shows what the wallet uses until a value is saved here (see <see cref="SettingsRevenueSplits"/>).
+    /// so the settings page shows what the wallet uses until a value is saved here (the wallet reads the saved value as configuration, see <c>ConfiguredRevenueSplits</c>).
     /// </summary>
     public static readonly (string Kind, string Label, SaleKind Sale)[] SplitKinds =
     [
@@ -70,10 +70,10 @@ public static partial class IntegrationCatalog
     [
         new(Payments, "Payments", "The built-in sandbox provider and Stripe.",
         [
-            new("sandboxWebhookSecret", "Sandbox webhook secret", FieldKind.Secret, "Payments:Sandbox:WebhookSecret", Check: MinLength(16)),
+            new("sandboxWebhookSecret", "Sandbox webhook secret", FieldKind.Secret, "Payments:Sandbox:WebhookSecret", Check: MinLength(16), Rotates: true),
             new("stripeSecretKey", "Stripe secret key", FieldKind.Secret, "Payments:Stripe:SecretKey", Check: Prefix("sk_", "rk_")),
             new("stripePublishableKey", "Stripe publishable key", FieldKind.Text, "Payments:Stripe:PublishableKey", Check: Prefix("pk_")),
-            new("stripeWebhookSecret", "Stripe webhook signing secret", FieldKind.Secret, "Payments:Stripe:WebhookSecret", Check: Prefix("whsec_")),
+            new("stripeWebhookSecret", "Stripe webhook signing secret", FieldKind.Secret, "Payments:Stripe:WebhookSecret", Check: Prefix("whsec_"), Rotates: true),
         ], LiveWithoutRestart: true),
         new(LiveKit, "LiveKit", "Live video rooms.",
         [
@@ -81,14 +81,14 @@ public static partial class IntegrationCatalog
             new("apiKey", "API key", FieldKind.Text, "LiveKit:ApiKey"),
             new("apiSecret", "API secret", FieldKind.Secret, "LiveKit:ApiSecret"),
         ], LiveWithoutRestart: true),
-        new(Email, "Email (SMTP)", "Outgoing mail: verification and password-reset messages. Read at start-up: restart the nodes after a change.",
+        new(Email, "Email (SMTP)", "Outgoing mail: verification and password-reset messages. Applies on every node within seconds.",
         [
             new("host", "SMTP host", FieldKind.Host, "Email:Smtp:Host"),
             new("port", "SMTP port", FieldKind.WholeNumber, "Email:Smtp:Port", "587", Min: 1, Max: 65535),
             new("user", "SMTP user", FieldKind.Text, "Email:Smtp:User"),
             new("password", "SMTP password", FieldKind.Secret, "Email:Smtp:Password"),
             new("from", "From address", FieldKind.Email, "Email:Smtp:From"),
-        ], LiveWithoutRestart: false),
+        ], LiveWithoutRestart: true),
         new(Push, "Push notifications", "Firebase Cloud Messaging.",
         [
             new("fcmCredentialsJson", "FCM service-account credentials (JSON)", FieldKind.JsonSecret, "Push:Fcm:CredentialsJson"),

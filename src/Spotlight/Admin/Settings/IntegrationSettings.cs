@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Spotlight.Data;
 using Spotlight.Platform.Audit;
+using Spotlight.Platform.Configuration;
 using Spotlight.Platform.Security;
 
 namespace Spotlight.Admin.Settings;
@@ -48,15 +49,19 @@ public sealed record SettingsSaveResult(IReadOnlyList<string> Changed, IReadOnly
 /// The integration settings of every section: stored in the database (secrets encrypted), falling back to configuration.
 /// Each node keeps a snapshot in memory that <see cref="IntegrationSettingsRefresher"/> re-reads every few seconds and a
 /// save on this node replaces at once, so readers on hot paths (CORS, rate limits) never wait on the database.
+/// Every snapshot is also handed to the configuration (<see cref="StoredSettingsConfigurationProvider"/>): a value saved
+/// here is what <c>IConfiguration</c> and <c>IOptionsMonitor</c> give the feature that uses it, under the field's
+/// configuration key, and a replaced rotating secret stays readable there for the overlap (<see cref="RotatingSecret"/>).
 /// Values are never logged.
 /// </summary>
-public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProtector protector, IConfiguration configuration, TimeProvider time, AuditLog audit)
+public sealed class IntegrationSettings(
+    IServiceScopeFactory scopes, SecretProtector protector, IConfiguration configuration, StoredSettingsConfigurationProvider stored, AdminOptions options,
+    TimeProvider time, AuditLog audit)
 {
+    /// <summary>The row keeping a rotated secret's replaced value (encrypted) and, in its time, when it was replaced.</summary>
+    private const string PreviousSuffix = ".previous";
     private static readonly string[] SplitParts = ["Creator", "Platform", "Processor"];
     private volatile Snapshot _snapshot = Snapshot.Empty;
-
-    /// <summary>The origins in force; the same list instance until the setting changes.</summary>
-    public IReadOnlyList<string> AllowedOrigins => _snapshot.Origins(this);
 
     internal bool Loaded => _snapshot.Loaded;
 
@@ -161,22 +166,26 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
         {
             var field = section.Field(name)!;
             rows.TryGetValue(name, out var row);
+            var before = Effective(section.Name, field).Value;
             if (value is null)
             {
                 if (row is not null)
                 {
                     db.Remove(row);
                     changed.Add(name);
+                    KeepReplaced(db, rows, section.Name, field, before, now, actorId);
                     audit.Add(db, "settings.changed", "integration_setting", Key(section.Name, name), new { section = section.Name, field = name, change = "removed" }, actorId);
                 }
 
                 continue;
             }
 
-            if (row is not null ? Plain(section.Name, field, row.Value) == value : Effective(section.Name, field).Value == value)
+            if (row is not null ? Plain(section.Name, field, row.Value) == value : before == value)
             {
                 continue; // unchanged, or the same as what configuration already gives
             }
+
+            KeepReplaced(db, rows, section.Name, field, before, now, actorId);
 
             var stored = field.IsSecret ? protector.Protect(value, Purpose(section.Name, name)) : value;
             if (row is null)
@@ -215,7 +224,7 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
         return new SettingsSaveResult(changed, errors);
     }
 
-    /// <summary>Reads every stored setting into a new snapshot.</summary>
+    /// <summary>Reads every stored setting into a new snapshot, and hands it to the configuration.</summary>
     public async Task ReloadAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -227,6 +236,64 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
         {
             _snapshot = new Snapshot(values, true);
         }
+
+        stored.Replace(ConfigurationValues(_snapshot));
+    }
+
+    /// <summary>
+    /// The stored values under their configuration keys, decrypted: what the features read through configuration. An
+    /// origin list is one value, origins on lines of their own, at the key itself: a configured array under that key
+    /// (<c>Cors:AllowedOrigins:0</c>...) would otherwise show through a shorter saved list.
+    /// </summary>
+    private Dictionary<string, string?> ConfigurationValues(Snapshot snapshot)
+    {
+        var result = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in IntegrationCatalog.Sections)
+        {
+            foreach (var field in section.Fields)
+            {
+                if (field.ConfigurationKey is not { } key)
+                {
+                    continue;
+                }
+
+                if (snapshot.Values.TryGetValue(Key(section.Name, field.Name), out var value) && Plain(section.Name, field, value.Value) is { } plain)
+                {
+                    result[key] = plain;
+                }
+
+                if (field.Rotates && snapshot.Values.TryGetValue(Key(section.Name, field.Name + PreviousSuffix), out var replaced)
+                    && Plain(section.Name, field with { Name = field.Name + PreviousSuffix }, replaced.Value) is { } old)
+                {
+                    result[RotatingSecret.PreviousKey(key)] = old;
+                    result[RotatingSecret.PreviousExpiresAtKey(key)] = replaced.UpdatedAt.AddHours(options.SecretRotationOverlapHours).ToString("O", CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A rotating secret's value before this change stays accepted for the overlap: kept encrypted in a row of its own, stamped now.</summary>
+    private void KeepReplaced(SpotlightDb db, Dictionary<string, IntegrationSetting> rows, string section, IntegrationField field, string? replaced, DateTime now, Guid? actorId)
+    {
+        if (!field.Rotates || string.IsNullOrEmpty(replaced))
+        {
+            return;
+        }
+
+        var name = field.Name + PreviousSuffix;
+        var value = protector.Protect(replaced, Purpose(section, name));
+        if (rows.TryGetValue(name, out var row))
+        {
+            row.Value = value;
+            row.UpdatedAt = now;
+            row.UpdatedBy = actorId;
+        }
+        else
+        {
+            db.Add(new IntegrationSetting { Section = section, Field = name, Value = value, UpdatedAt = now, UpdatedBy = actorId });
+        }
     }
 
     internal static string Key(string section, string field) => section + "." + field;
@@ -234,7 +301,7 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
     private static string Purpose(string section, string field) => "integration-setting:" + Key(section, field);
 
     private static bool SameValues(FrozenDictionary<string, Stored> a, FrozenDictionary<string, Stored> b) =>
-        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && other.Value == pair.Value.Value);
+        a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && other.Value == pair.Value.Value && other.UpdatedAt == pair.Value.UpdatedAt);
 
     private (string? Value, string Source) Effective(string section, IntegrationField field)
     {
@@ -245,7 +312,7 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
 
         if (field.ConfigurationKey is { } key)
         {
-            var configured = field.Kind == FieldKind.OriginList
+            var configured = field.Kind == FieldKind.OriginList && string.IsNullOrWhiteSpace(configuration[key])
                 ? string.Join('\n', configuration.GetSection(key).Get<string[]>() ?? [])
                 : configuration[key];
             if (!string.IsNullOrWhiteSpace(configured))
@@ -280,14 +347,9 @@ public sealed class IntegrationSettings(IServiceScopeFactory scopes, SecretProte
     private sealed class Snapshot(FrozenDictionary<string, Stored> values, bool loaded)
     {
         public static readonly Snapshot Empty = new(FrozenDictionary<string, Stored>.Empty, false);
-        private IReadOnlyList<string>? _origins;
-
         public FrozenDictionary<string, Stored> Values { get; } = values;
 
         public bool Loaded { get; } = loaded;
-
-        public IReadOnlyList<string> Origins(IntegrationSettings owner) =>
-            _origins ??= IntegrationCatalog.SplitOrigins(owner.Get(IntegrationCatalog.Cors, "allowedOrigins") ?? "");
     }
 }
 
@@ -323,50 +385,5 @@ internal sealed class IntegrationSettingsRefresher(IntegrationSettings settings,
                 return;
             }
         }
-    }
-}
-
-/// <summary>CORS origins from the settings (the database, else <c>Cors:AllowedOrigins</c>).</summary>
-internal sealed class SettingsAllowedOrigins(IntegrationSettings settings) : Platform.Http.IAllowedOrigins
-{
-    public IReadOnlyList<string> Current => settings.AllowedOrigins;
-}
-
-/// <summary>
-/// The wallet's revenue splits from the settings: a part saved in the console wins over <c>Wallet:Splits</c>. A kind whose
-/// parts would not add up to 100 % (configuration changed under a partly saved split, or a hand-edited row) uses its
-/// configured split whole, so a sale is never split wrongly.
-/// </summary>
-internal sealed class SettingsRevenueSplits(IntegrationSettings settings, Wallet.WalletOptions options) : Wallet.Ledger.IRevenueSplits
-{
-    public Wallet.SplitPercentages Percentages(Wallet.Ledger.SaleKind kind)
-    {
-        var configured = Wallet.Ledger.ConfiguredRevenueSplits.Configured(options.Splits, kind);
-        var (creator, platform, processor) = IntegrationCatalog.SplitFields(IntegrationCatalog.SplitKinds.First(k => k.Sale == kind).Kind);
-        var stored = (Creator: settings.StoredInt(IntegrationCatalog.RevenueSplits, creator), Platform: settings.StoredInt(IntegrationCatalog.RevenueSplits, platform),
-            Processor: settings.StoredInt(IntegrationCatalog.RevenueSplits, processor));
-        if (stored is { Creator: null, Platform: null, Processor: null })
-        {
-            return configured;
-        }
-
-        var split = new Wallet.SplitPercentages
-        {
-            Creator = stored.Creator ?? configured.Creator, Platform = stored.Platform ?? configured.Platform, Processor = stored.Processor ?? configured.Processor,
-        };
-        return split is { Creator: >= 0, Platform: >= 0, Processor: >= 0 } && split.Creator + split.Platform + split.Processor == 100 ? split : configured;
-    }
-}
-
-/// <summary>Rate limits by tier: a value saved in the console wins over <c>RateLimiting:*</c>.</summary>
-internal sealed class SettingsRateLimitTiers(IntegrationSettings settings, Platform.RateLimiting.RateLimitOptions options) : Platform.RateLimiting.IRateLimitTiers
-{
-    public int AnonymousPerMinute => settings.StoredInt(IntegrationCatalog.RateLimits, "anonymous") ?? options.Anonymous;
-
-    public int PerMinute(string tier)
-    {
-        var field = tier is "free" or "premium" or "creator" ? tier : "free";
-        return settings.StoredInt(IntegrationCatalog.RateLimits, field)
-            ?? (options.Tiers.TryGetValue(tier, out var configured) ? configured : settings.StoredInt(IntegrationCatalog.RateLimits, "free") ?? options.Tiers.GetValueOrDefault("free", options.Anonymous));
     }
 }

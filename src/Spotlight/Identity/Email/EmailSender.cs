@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Mail;
+using Microsoft.Extensions.Options;
 using Spotlight.Platform;
 
 namespace Spotlight.Identity.Email;
@@ -42,11 +43,19 @@ public sealed class SmtpOptions
     public bool EnableSsl { get; set; } = true;
 }
 
-/// <summary>Production: plain SMTP with STARTTLS, configured under <c>Email:Smtp</c>.</summary>
-internal sealed class SmtpEmailSender(SmtpOptions options) : IEmailSender
+/// <summary>SMTP when a host is set (admin console's email settings, else <c>Email:Smtp</c>), at the time of sending; else files.</summary>
+internal sealed class ConfiguredEmailSender(IOptionsMonitor<SmtpOptions> smtp, SmtpEmailSender smtpSender, FileEmailSender fileSender) : IEmailSender
+{
+    public Task SendAsync(EmailMessage message, CancellationToken cancellationToken) =>
+        string.IsNullOrWhiteSpace(smtp.CurrentValue.Host) ? fileSender.SendAsync(message, cancellationToken) : smtpSender.SendAsync(message, cancellationToken);
+}
+
+/// <summary>Production: plain SMTP with STARTTLS, configured under <c>Email:Smtp</c> or in the console, read at each message.</summary>
+internal sealed class SmtpEmailSender(IOptionsMonitor<SmtpOptions> monitor) : IEmailSender
 {
     public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
     {
+        var options = monitor.CurrentValue;
         using var client = new SmtpClient(options.Host, options.Port) { EnableSsl = options.EnableSsl };
         if (!string.IsNullOrEmpty(options.User))
         {

@@ -1,21 +1,49 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Primitives;
 
 namespace Spotlight.Platform.Http;
 
 /// <summary>
-/// The browser origins allowed to call the API with CORS. Read on every preflight, so a source that changes at run time
-/// (the admin console's settings) takes effect without a restart. The default is <c>Cors:AllowedOrigins</c>.
+/// The browser origins allowed to call the API with CORS. Read on every preflight, so a change at run time (a list saved
+/// in the admin console is configuration too) takes effect without a restart.
 /// </summary>
 public interface IAllowedOrigins
 {
     IReadOnlyList<string> Current { get; }
 }
 
-internal sealed class ConfiguredAllowedOrigins(IConfiguration configuration) : IAllowedOrigins
+/// <summary>
+/// <c>Cors:AllowedOrigins</c>: a list (appsettings.json), or one value with origins separated by new lines, commas or
+/// spaces (an environment variable, or the admin console's list, which wins over a configured list). The same list
+/// instance until the configuration changes, so the policy below is rebuilt only then.
+/// </summary>
+internal sealed class ConfiguredAllowedOrigins : IAllowedOrigins
 {
-    private readonly string[] _origins = configuration.GetSection("Cors:AllowedOrigins").Get<string[]>() ?? [];
+    public const string Key = "Cors:AllowedOrigins";
+    private volatile string[] _origins;
+
+    public ConfiguredAllowedOrigins(IConfiguration configuration)
+    {
+        _origins = Read(configuration);
+        ChangeToken.OnChange(configuration.GetReloadToken, () =>
+        {
+            var next = Read(configuration);
+            if (!next.SequenceEqual(_origins, StringComparer.Ordinal))
+            {
+                _origins = next;
+            }
+        });
+    }
 
     public IReadOnlyList<string> Current => _origins;
+
+    private static string[] Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(Key);
+        var listed = string.IsNullOrWhiteSpace(section.Value) ? section.Get<string[]>() ?? [] : [section.Value];
+        return [.. listed.SelectMany(o => o.Split(['\n', '\r', ',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Select(o => o.TrimEnd('/')).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
 }
 
 /// <summary>The default CORS policy, built from <see cref="IAllowedOrigins"/> and rebuilt only when the list changes.</summary>

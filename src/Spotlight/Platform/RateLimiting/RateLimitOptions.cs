@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Spotlight.Platform.RateLimiting;
 
 /// <summary><c>RateLimiting:*</c>. Fixed windows; limits per user by tier, per IP for anonymous callers, plus named policies.</summary>
@@ -45,8 +47,8 @@ public sealed record RateLimitPolicyMetadata(string Name);
 public readonly record struct RateLimitDecision(bool Allowed, int Limit, int Remaining, int ResetSeconds);
 
 /// <summary>
-/// The per-minute limits by tier and for anonymous callers, read on every request so that a source that changes at run
-/// time (the admin console's settings) takes effect without a restart. The default reads <see cref="RateLimitOptions"/>.
+/// The per-minute limits by tier and for anonymous callers, read on every request so that a change at run time (a value
+/// saved in the admin console is configuration too) takes effect without a restart.
 /// </summary>
 public interface IRateLimitTiers
 {
@@ -55,10 +57,14 @@ public interface IRateLimitTiers
     int PerMinute(string tier);
 }
 
-internal sealed class ConfiguredRateLimitTiers(RateLimitOptions options) : IRateLimitTiers
+/// <summary><see cref="RateLimitOptions"/> as configured now (<c>IOptionsMonitor</c>): console-saved limits win over <c>RateLimiting:*</c>.</summary>
+internal sealed class ConfiguredRateLimitTiers(IOptionsMonitor<RateLimitOptions> monitor) : IRateLimitTiers
 {
-    public int AnonymousPerMinute => options.Anonymous;
+    public int AnonymousPerMinute => monitor.CurrentValue.Anonymous;
 
-    public int PerMinute(string tier) =>
-        options.Tiers.TryGetValue(tier, out var perTier) ? perTier : options.Tiers.GetValueOrDefault("free", options.Anonymous);
+    public int PerMinute(string tier)
+    {
+        var options = monitor.CurrentValue;
+        return options.Tiers.TryGetValue(tier, out var perTier) ? perTier : options.Tiers.GetValueOrDefault("free", options.Anonymous);
+    }
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Spotlight.Wallet.Ledger;
 
 /// <summary>The kinds of sale that are split between creator, platform and processor.</summary>
@@ -20,10 +22,21 @@ public interface IRevenueSplits
     SplitPercentages Percentages(SaleKind kind);
 }
 
-/// <summary>The splits of <c>Wallet:Splits</c>, as configured at start-up.</summary>
-public sealed class ConfiguredRevenueSplits(WalletOptions options) : IRevenueSplits
+/// <summary>
+/// The splits of <c>Wallet:Splits</c> as configured now (<c>IOptionsMonitor</c>; a split saved in the admin console is
+/// configuration too, and was checked to add up to 100 % before it was saved). A kind whose parts no longer add up
+/// (configuration changed under a partly saved split) uses its split validated at start-up whole, so a sale is never
+/// split wrongly.
+/// </summary>
+public sealed class ConfiguredRevenueSplits(IOptionsMonitor<SplitsOptions> monitor, WalletOptions startup) : IRevenueSplits
 {
-    public SplitPercentages Percentages(SaleKind kind) => Configured(options.Splits, kind);
+    public SplitPercentages Percentages(SaleKind kind)
+    {
+        var current = Configured(monitor.CurrentValue, kind);
+        return current is { Creator: >= 0, Platform: >= 0, Processor: >= 0 } && current.Creator + current.Platform + current.Processor == 100
+            ? current
+            : Configured(startup.Splits, kind);
+    }
 
     public static SplitPercentages Configured(SplitsOptions splits, SaleKind kind)
     {

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spotlight.Data;
 using Spotlight.Platform;
+using Spotlight.Platform.Configuration;
 
 namespace Spotlight.Wallet.Topups;
 
@@ -13,6 +14,9 @@ public interface IPaymentProvider
 {
     /// <summary>The name in <c>/api/v1/payments/webhooks/{name}</c> and in <c>topup_clearing:{name}</c>.</summary>
     string Name { get; }
+
+    /// <summary>Whether top-ups can go through it now (its keys are set, in the console or configuration).</summary>
+    bool IsAvailable { get; }
 
     /// <summary>Starts paying for a top-up; returns where to send the user, if the provider has a checkout page.</summary>
     Task<string?> CreateCheckoutAsync(Topup topup, CancellationToken cancellationToken);
@@ -64,8 +68,12 @@ public static class WebhookSignature
         return $"t={timestamp.ToString(CultureInfo.InvariantCulture)},v1={Convert.ToHexStringLower(Compute(secret, timestamp, body))}";
     }
 
-    public static string? Check(string header, string secret, byte[] body, DateTimeOffset now)
+    public static string? Check(string header, string secret, byte[] body, DateTimeOffset now) => Check(header, [secret], body, now);
+
+    /// <summary>Accepts a signature made with any of <paramref name="secrets"/> (during a rotation: the new one and the one it replaced).</summary>
+    public static string? Check(string header, IReadOnlyList<string> secrets, byte[] body, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(secrets);
         if (string.IsNullOrWhiteSpace(header))
         {
             return "The signature header is missing.";
@@ -109,12 +117,15 @@ public static class WebhookSignature
             return $"The signature's timestamp is more than {ToleranceSeconds} seconds from now.";
         }
 
-        var expected = Compute(secret, ts, body);
         var match = false;
-        foreach (var candidate in candidates)
+        foreach (var secret in secrets)
         {
-            // Every candidate is compared, in constant time, whatever the outcome of the others.
-            match |= CryptographicOperations.FixedTimeEquals(expected, candidate);
+            var expected = Compute(secret, ts, body);
+            foreach (var candidate in candidates)
+            {
+                // Every candidate is compared, in constant time, whatever the outcome of the others.
+                match |= CryptographicOperations.FixedTimeEquals(expected, candidate);
+            }
         }
 
         return match ? null : "The signature does not match the body.";
@@ -153,16 +164,19 @@ internal sealed class SandboxPaymentProvider(SandboxWebhookSecret secret) : IPay
 
     public string Name => ProviderName;
 
+    public bool IsAvailable => true;
+
     public Task<string?> CreateCheckoutAsync(Topup topup, CancellationToken cancellationToken) => Task.FromResult<string?>(null);
 
     public WebhookVerification Verify(IHeaderDictionary headers, byte[] body, DateTimeOffset now)
     {
-        if (secret.Value is not { } key)
+        var keys = secret.Accepted(now);
+        if (keys.Count == 0)
         {
-            return new WebhookVerification.NotConfigured(secret.Problem ?? "The sandbox webhook secret is not set.");
+            return new WebhookVerification.NotConfigured(secret.Problem);
         }
 
-        if (WebhookSignature.Check(headers[SignatureHeader].ToString(), key, body, now) is { } problem)
+        if (WebhookSignature.Check(headers[SignatureHeader].ToString(), keys, body, now) is { } problem)
         {
             return new WebhookVerification.InvalidSignature(problem);
         }
@@ -188,51 +202,62 @@ internal sealed class SandboxPaymentProvider(SandboxWebhookSecret secret) : IPay
 }
 
 /// <summary>
-/// <c>Payments:Sandbox:WebhookSecret</c>. Never defaulted in code or config: when unset it is generated once into
-/// <c>{data}/payments-sandbox.json</c> (owner-only) for a single node; in Production on PostgreSQL (several nodes, one
-/// secret) nothing is generated and sandbox webhooks are refused until the setting is made.
+/// <c>Payments:Sandbox:WebhookSecret</c>: the value saved in the admin console (payments → sandbox webhook secret), else
+/// configuration, read at each webhook so a rotation applies on every node within the settings refresh; the replaced
+/// secret stays accepted during the overlap (<see cref="RotatingSecret"/>). Never defaulted in code or config: when unset
+/// everywhere it is generated once into <c>{data}/payments-sandbox.json</c> (owner-only) for a single node; in Production
+/// on PostgreSQL (several nodes, one secret) nothing is generated and sandbox webhooks are refused until it is set.
 /// </summary>
 public sealed class SandboxWebhookSecret
 {
     public const string Setting = "Payments:Sandbox:WebhookSecret";
+    private readonly IConfiguration _configuration;
+    private readonly string? _generated;
 
     public SandboxWebhookSecret(IConfiguration configuration, IHostEnvironment environment, DataDirectory dataDirectory, DatabaseOptions database, ILogger<SandboxWebhookSecret> logger)
     {
-        var configured = configuration[Setting];
-        if (!string.IsNullOrWhiteSpace(configured))
+        _configuration = configuration;
+        if (!string.IsNullOrWhiteSpace(configuration[Setting]))
         {
-            Value = configured;
             return;
         }
 
         if (environment.IsProduction() && database.IsPostgres)
         {
-            Problem = $"Sandbox webhooks are refused: set {Setting} (the same on every node).";
-            logger.LogWarning("{Setting} is not set: sandbox payment webhooks will be refused", Setting);
+            logger.LogWarning("{Setting} is not set: sandbox payment webhooks will be refused until it is set in the console or configuration", Setting);
             return;
         }
 
         var file = dataDirectory.Combine("payments-sandbox.json");
         if (File.Exists(file) && JsonNode.Parse(File.ReadAllText(file))?["webhookSecret"]?.GetValue<string>() is { Length: > 0 } stored)
         {
-            Value = stored;
+            _generated = stored;
             return;
         }
 
-        Value = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        _generated = "whsec_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var temporary = file + ".tmp";
         using (var stream = OperatingSystem.IsWindows()
             ? new FileStream(temporary, FileMode.Create, FileAccess.Write)
             : new FileStream(temporary, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
         {
-            JsonSerializer.Serialize(stream, new JsonObject { ["webhookSecret"] = Value });
+            JsonSerializer.Serialize(stream, new JsonObject { ["webhookSecret"] = _generated });
         }
 
         File.Move(temporary, file, overwrite: true);
         logger.LogInformation("Generated a sandbox webhook secret into {File}", file);
     }
 
-    public string? Value { get; }
+    /// <summary>The secret in force: saved or configured, else the generated one.</summary>
+    public string? Value => _configuration[Setting] is { } configured && !string.IsNullOrWhiteSpace(configured) ? configured : _generated;
 
-    public string? Problem { get; }
+    /// <summary>Why webhooks are refused when no secret is accepted.</summary>
+    public string Problem => $"Sandbox webhooks are refused: set {Setting} (the same on every node) or the sandbox webhook secret in the admin console.";
+
+    /// <summary>The secrets a webhook may be signed with at <paramref name="now"/>: the one in force, and the replaced one during a rotation's overlap.</summary>
+    public IReadOnlyList<string> Accepted(DateTimeOffset now)
+    {
+        var accepted = RotatingSecret.Accepted(_configuration, Setting, now);
+        return string.IsNullOrWhiteSpace(_configuration[Setting]) && _generated is not null ? [_generated, .. accepted] : accepted;
+    }
 }

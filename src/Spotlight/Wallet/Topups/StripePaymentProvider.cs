@@ -2,10 +2,15 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Spotlight.Platform.Configuration;
 
 namespace Spotlight.Wallet.Topups;
 
-/// <summary><c>Payments:Stripe</c>: the provider is registered only when both keys are set.</summary>
+/// <summary>
+/// <c>Payments:Stripe</c>, read live (<c>IOptionsMonitor</c>): keys saved in the admin console win over configuration and
+/// apply on every node within the settings refresh. Until both keys are set, Stripe top-ups and webhooks are refused.
+/// </summary>
 public sealed class StripeOptions
 {
     public const string Section = "Payments:Stripe";
@@ -29,15 +34,24 @@ public sealed class StripeOptions
 /// credits it. The session carries the top-up id in <c>client_reference_id</c> and <c>metadata.topupId</c>, and the
 /// amount paid is checked against the package's price.
 /// </summary>
-internal sealed class StripePaymentProvider(StripeOptions options, IHttpClientFactory clients) : IPaymentProvider
+internal sealed class StripePaymentProvider(IOptionsMonitor<StripeOptions> monitor, IConfiguration configuration, IHttpClientFactory clients) : IPaymentProvider
 {
     public const string ProviderName = "stripe";
     public const string SignatureHeader = "Stripe-Signature";
+    private const string WebhookSecretSetting = StripeOptions.Section + ":" + nameof(StripeOptions.WebhookSecret);
 
     public string Name => ProviderName;
 
+    public bool IsAvailable => monitor.CurrentValue.IsConfigured;
+
     public async Task<string?> CreateCheckoutAsync(Topup topup, CancellationToken cancellationToken)
     {
+        var options = monitor.CurrentValue;
+        if (!options.IsConfigured)
+        {
+            throw new InvalidOperationException("Stripe is not configured: set its secret key and webhook secret in the admin console or Payments:Stripe.");
+        }
+
         var client = clients.CreateClient(ProviderName);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(options.ApiBase, "v1/checkout/sessions"))
         {
@@ -64,7 +78,13 @@ internal sealed class StripePaymentProvider(StripeOptions options, IHttpClientFa
 
     public WebhookVerification Verify(IHeaderDictionary headers, byte[] body, DateTimeOffset now)
     {
-        if (WebhookSignature.Check(headers[SignatureHeader].ToString(), options.WebhookSecret!, body, now) is { } problem)
+        var secrets = RotatingSecret.Accepted(configuration, WebhookSecretSetting, now);
+        if (secrets.Count == 0)
+        {
+            return new WebhookVerification.NotConfigured($"Stripe webhooks are refused: set {WebhookSecretSetting} or the Stripe webhook signing secret in the admin console.");
+        }
+
+        if (WebhookSignature.Check(headers[SignatureHeader].ToString(), secrets, body, now) is { } problem)
         {
             return new WebhookVerification.InvalidSignature(problem);
         }

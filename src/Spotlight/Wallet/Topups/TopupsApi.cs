@@ -38,7 +38,7 @@ internal static class TopupsApi
         }
 
         var provider = providers.FirstOrDefault(p => p.Name == options.TopupProvider);
-        if (provider is null)
+        if (provider is not { IsAvailable: true })
         {
             return ApiProblem.Create(503, "provider_not_configured", $"The payment provider '{options.TopupProvider}' is not available.");
         }

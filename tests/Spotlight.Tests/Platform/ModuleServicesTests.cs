@@ -1,0 +1,43 @@
+using Spotlight.Tests.Infrastructure;
+
+namespace Spotlight.Tests.Platform;
+
+/// <summary>The app's service registrations, as the modules made them (captured before the container is built).</summary>
+public sealed class ServiceRegistrationsApp : SpotlightApp
+{
+    public IReadOnlyList<ServiceDescriptor> Registrations { get; private set; } = [];
+
+    protected override void ConfigureTestServices(IServiceCollection services) => Registrations = [.. services];
+}
+
+/// <summary>
+/// Issue 15's rule "no feature reads another's settings through a replaced service": a module implements its own
+/// interfaces; another module's interface is implemented only where that interface is an extension point meant for it.
+/// </summary>
+public sealed class ModuleServicesTests(ServiceRegistrationsApp app) : IClassFixture<ServiceRegistrationsApp>
+{
+    /// <summary>Interfaces a module offers for others to plug into: listeners, commands, signal deliveries.</summary>
+    private static readonly HashSet<string> ExtensionPoints =
+    [
+        "Spotlight.Identity.IUserEventsListener", // features react to bans and account changes
+        "Spotlight.Platform.Commands.ICliCommand", // each feature adds its commands to the server executable
+        "Spotlight.Realtime.Fanout.ISignalDelivery", // features deliver their own signals that crossed nodes
+    ];
+
+    private static string? Module(Type type) =>
+        type.Namespace is { } ns && ns.StartsWith("Spotlight.", StringComparison.Ordinal) && !ns.StartsWith("Spotlight.Tests", StringComparison.Ordinal)
+            ? ns.Split('.')[1] : null;
+
+    [Fact]
+    public void No_module_registers_an_implementation_of_another_modules_interface_except_extension_points()
+    {
+        var crossing = app.Registrations
+            .Where(d => d.ServiceType.IsInterface && d.ImplementationType is not null && !ExtensionPoints.Contains(d.ServiceType.FullName!))
+            .Where(d => Module(d.ServiceType) is { } owner && Module(d.ImplementationType!) is { } implementer && owner != implementer)
+            .Select(d => $"{d.ServiceType.FullName} ← {d.ImplementationType!.FullName}")
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(crossing.Count == 0, "Across modules:\n" + string.Join("\n", crossing));
+    }
+}
