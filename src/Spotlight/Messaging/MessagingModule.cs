@@ -61,6 +61,8 @@ public static class MessagingModule
             .Accepts<Stream>("application/octet-stream", "image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "application/pdf");
         attachments.MapGet("/{id:guid}", AttachmentsApi.Download).WithName("DownloadAttachment")
             .WithSummary("An attachment, for its uploader and the members of the conversation that carries it");
+        attachments.MapDelete("/{id:guid}", AttachmentsApi.Delete).WithName("DeleteAttachment")
+            .WithSummary("Delete an upload of yours that no message carries yet, freeing its storage quota");
         return app;
     }
 }

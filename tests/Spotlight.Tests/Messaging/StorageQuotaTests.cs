@@ -121,6 +121,28 @@ public sealed class StorageQuotaTests(StorageQuotaTests.App app) : IClassFixture
     }
 
     [Fact]
+    public async Task Deleting_an_unattached_upload_frees_its_quota_at_once_but_an_attached_one_goes_only_with_its_message()
+    {
+        var (ann, bob) = (await app.CreateUserAsync(), await app.CreateUserAsync());
+        var conversation = await Chat.DirectAsync(ann, bob);
+        var attached = await UploadedAsync(ann);
+        var spare = await UploadedAsync(ann);
+        await (await ann.Client.PostAsJsonAsync($"/api/v1/conversations/{conversation}/messages", new { clientMessageId = "one", attachmentIds = new[] { attached } }))
+            .ShouldBeAsync(HttpStatusCode.Created);
+
+        await (await bob.Client.DeleteAsync($"/api/v1/attachments/{spare}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await ann.Client.DeleteAsync($"/api/v1/attachments/{attached}")).ShouldBeProblemAsync(HttpStatusCode.Conflict, "attachment_in_use");
+        Assert.Equal(HttpStatusCode.NoContent, (await ann.Client.DeleteAsync($"/api/v1/attachments/{spare}")).StatusCode);
+
+        await (await ann.Client.GetAsync($"/api/v1/attachments/{spare}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "attachments"), spare.ToString("N"), SearchOption.AllDirectories));
+        Assert.Equal(HttpStatusCode.OK, (await bob.Client.GetAsync($"/api/v1/attachments/{attached}")).StatusCode);
+        await (await ann.Client.DeleteAsync($"/api/v1/attachments/{spare}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await UploadedAsync(ann);
+        await (await UploadAsync(ann)).ShouldBeProblemAsync(HttpStatusCode.RequestEntityTooLarge, "quota_exceeded");
+    }
+
+    [Fact]
     public async Task An_upload_no_message_took_expires_after_its_allowance_and_frees_the_quota_while_an_attached_one_stays()
     {
         var (ann, bob) = (await app.CreateUserAsync(), await app.CreateUserAsync());

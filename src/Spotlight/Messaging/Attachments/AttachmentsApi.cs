@@ -116,6 +116,27 @@ internal static class AttachmentsApi
         return TypedResults.File(stream, attachment.ContentType, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{attachment.Sha256}\""));
     }
 
+    /// <summary>Deletes an upload of the caller's that no message carries yet, freeing its quota at once; one a message carries goes with its message.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
+        Guid id, ClaimsPrincipal caller, SpotlightDb db, IAttachmentStore store, CancellationToken cancellationToken)
+    {
+        var me = caller.UserId();
+        var attachment = await db.Set<Attachment>().AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.UploaderId == me, cancellationToken);
+        if (attachment is null)
+        {
+            return Refusal.NotFound("No upload of yours has this id.").ToProblem();
+        }
+
+        // Only while still unattached: a message may have taken it since it was read.
+        if (await db.Set<Attachment>().Where(a => a.Id == id && a.MessageId == null).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return Refusal.Conflict("attachment_in_use", "A message carries this upload; delete the message to delete it.").ToProblem();
+        }
+
+        await store.DeleteAsync(attachment.StorageKey, cancellationToken);
+        return TypedResults.NoContent();
+    }
+
     private static ProblemHttpResult TooLarge(MessagingOptions options) =>
         ApiProblem.Create(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"An attachment is at most {options.MaxAttachmentBytes} bytes.");
 }
