@@ -12,6 +12,7 @@ public sealed class MessagingMetrics
         Replays = meter.CreateCounter<long>("spotlight_message_replays_total", description: "Sends answered with the message already stored for their clientMessageId.");
         ConversationsCreated = meter.CreateCounter<long>("spotlight_conversations_created_total", description: "Conversations created, by kind.");
         AttachmentsUploaded = meter.CreateCounter<long>("spotlight_attachments_uploaded_total", description: "Uploads stored, by content type.");
+        QuotaRefusals = meter.CreateCounter<long>("spotlight_attachment_quota_refusals_total", description: "Uploads refused because they would pass the uploader's storage quota.");
     }
 
     public Counter<long> MessagesPosted { get; }
@@ -21,4 +22,6 @@ public sealed class MessagingMetrics
     public Counter<long> ConversationsCreated { get; }
 
     public Counter<long> AttachmentsUploaded { get; }
+
+    public Counter<long> QuotaRefusals { get; }
 }

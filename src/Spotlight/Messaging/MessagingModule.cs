@@ -2,6 +2,7 @@ using Spotlight.Messaging.Attachments;
 using Spotlight.Messaging.Conversations;
 using Spotlight.Messaging.Messages;
 using Spotlight.Platform;
+using Spotlight.Platform.Storage;
 using Spotlight.Realtime.Fanout;
 
 namespace Spotlight.Messaging;
@@ -13,9 +14,9 @@ public static class MessagingModule
     {
         var services = builder.Services;
         var options = builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
-        if (options.MaxGroupMembers < 2 || options.MaxAttachmentBytes < 1)
+        if (options.MaxGroupMembers < 2 || options.MaxAttachmentBytes < 1 || options.UnattachedUploadMinutes < 1)
         {
-            throw new InvalidOperationException("Messaging: MaxGroupMembers must be at least 2 and MaxAttachmentBytes at least 1.");
+            throw new InvalidOperationException("Messaging: MaxGroupMembers must be at least 2, MaxAttachmentBytes and UnattachedUploadMinutes at least 1.");
         }
 
         services.AddSingleton(options);
@@ -28,7 +29,9 @@ public static class MessagingModule
         services.AddScoped<IConversationDirectory, ConversationDirectory>();
         services.AddSingleton<IAttachmentStore, LocalDiskAttachmentStore>();
         services.AddSingleton<ISignalDelivery, MessagingDelivery>();
-        services.AddJob<AttachmentCleanupJob>(every: TimeSpan.FromHours(1));
+        services.AddUserStorage<AttachmentStorage>(builder.Configuration);
+        // Often enough that an unattached upload outlives its allowance by minutes, not by another hour.
+        services.AddJob<AttachmentCleanupJob>(every: TimeSpan.FromMinutes(5));
         return builder;
     }
 
@@ -58,6 +61,8 @@ public static class MessagingModule
             .Accepts<Stream>("application/octet-stream", "image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "application/pdf");
         attachments.MapGet("/{id:guid}", AttachmentsApi.Download).WithName("DownloadAttachment")
             .WithSummary("An attachment, for its uploader and the members of the conversation that carries it");
+        attachments.MapDelete("/{id:guid}", AttachmentsApi.Delete).WithName("DeleteAttachment")
+            .WithSummary("Delete an upload of yours that no message carries yet, freeing its storage quota");
         return app;
     }
 }

@@ -18,6 +18,9 @@ public sealed class MessagingOptions
     /// <summary>Content types an upload may be, as sniffed from its bytes (see <c>ContentSniffer</c>).</summary>
     public string[] AttachmentTypes { get; set; } = ["image/png", "image/jpeg", "image/gif", "image/webp", "video/mp4", "application/pdf"];
 
-    /// <summary>Hours an upload no message carries is kept before it is deleted.</summary>
-    public int UnattachedUploadHours { get; set; } = 24;
+    /// <summary>
+    /// Minutes an upload no message carries is kept before the cleanup job deletes it: a client attaches right after
+    /// uploading, and anything kept longer is storage a user holds without sending it.
+    /// </summary>
+    public int UnattachedUploadMinutes { get; set; } = 60;
 }

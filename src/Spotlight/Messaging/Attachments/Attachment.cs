@@ -7,7 +7,8 @@ namespace Spotlight.Messaging.Attachments;
 
 /// <summary>
 /// An uploaded file. It belongs to its uploader until a message of theirs carries it; from then on the members of that
-/// message's conversation may read it. Unattached uploads are deleted after a day.
+/// message's conversation may read it. Unattached uploads are deleted after an hour (<c>Messaging:UnattachedUploadMinutes</c>);
+/// every upload counts against its uploader's storage quota until it is deleted.
 /// </summary>
 public sealed class Attachment
 {

@@ -37,28 +37,28 @@ public sealed class RateLimiter(IRateLimitStore store, RateLimitOptions options,
     /// <summary>Counts the rejection, sets the X-RateLimit headers and Retry-After, and returns the 429 to answer with.</summary>
     public ProblemHttpResult Reject(HttpContext context, RateLimitDecision decision, string policy)
     {
-        metrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", policy));
+        CountRejection(policy);
         WriteHeaders(context, decision);
         context.Response.Headers.RetryAfter = decision.ResetSeconds.ToString(CultureInfo.InvariantCulture);
         return ApiProblem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", $"Too many requests. Retry after {decision.ResetSeconds} seconds.");
     }
 
+    public void CountRejection(string policy) => metrics.RateLimitRejections.Add(1, new KeyValuePair<string, object?>("policy", policy));
+
     /// <summary>The per-caller limit: by tier for a signed-in user, by client IP otherwise; <c>null</c> when the caller is not limited.</summary>
-    public (string Partition, int Limit)? CallerLimit(HttpContext context)
-    {
-        var user = context.User;
-        if (user.Identity?.IsAuthenticated == true && user.FindFirstValue("sub") is { } subject)
-        {
-            if (user.HasClaim("role", "admin"))
-            {
-                return null;
-            }
+    public (string Partition, int Limit)? CallerLimit(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true && context.User.FindFirstValue("sub") is not null
+            ? UserLimit(context.User)
+            : ($"ip:{ClientIp(context)}", tiers.AnonymousPerMinute);
 
-            return ($"u:{subject}", tiers.PerMinute(user.FindFirstValue("tier") ?? "free"));
-        }
-
-        return ($"ip:{ClientIp(context)}", tiers.AnonymousPerMinute);
-    }
+    /// <summary>
+    /// A signed-in user's per-minute budget by tier, one counter for every way in (REST requests and hub invocations
+    /// alike); <c>null</c> for an admin, who is not limited, or a principal without a subject.
+    /// </summary>
+    public (string Partition, int Limit)? UserLimit(ClaimsPrincipal user) =>
+        user.FindFirstValue("sub") is not { } subject || user.HasClaim("role", "admin")
+            ? null
+            : ($"u:{subject}", tiers.PerMinute(user.FindFirstValue("tier") ?? "free"));
 
     public static string ClientIp(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

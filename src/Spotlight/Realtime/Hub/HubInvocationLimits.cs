@@ -1,16 +1,20 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
 using Spotlight.Platform.Errors;
+using Spotlight.Platform.RateLimiting;
 
 namespace Spotlight.Realtime.Hub;
 
 /// <summary>
-/// Per-connection flood limit, around every hub invocation: at most <see cref="RealtimeOptions.InvocationsPerSecond"/>
-/// per second (a token bucket), more get a <c>rate_limited</c> hub error; a connection refused
-/// <see cref="RealtimeOptions.RefusalsBeforeDisconnect"/> times within a minute is closed. Also turns an unexpected failure
+/// Two limits around every hub invocation. Per connection, a flood limit: at most
+/// <see cref="RealtimeOptions.InvocationsPerSecond"/> per second (a token bucket), more get a <c>rate_limited</c> hub error,
+/// and a connection refused <see cref="RealtimeOptions.RefusalsBeforeDisconnect"/> times within a minute is closed. Per
+/// user, the REST budget: each invocation is a hit on the same per-minute counter as the user's requests (the platform's
+/// <see cref="RateLimiter"/>, shared by every node on PostgreSQL), so many connections cannot multiply it; over it the call
+/// gets <c>rate_limited</c> with the seconds to wait, and the connection stays open. Also turns an unexpected failure
 /// into a stable <c>internal_error</c> (or <c>service_unavailable</c>) for the caller alone, after logging it.
 /// </summary>
-internal sealed class HubInvocationLimits(RealtimeOptions options, RealtimeMetrics metrics, ILogger<HubInvocationLimits> logger) : IHubFilter
+internal sealed class HubInvocationLimits(RealtimeOptions options, RateLimiter limiter, RealtimeMetrics metrics, ILogger<HubInvocationLimits> logger) : IHubFilter
 {
     private static readonly object Key = new();
 
@@ -35,6 +39,7 @@ internal sealed class HubInvocationLimits(RealtimeOptions options, RealtimeMetri
         var started = Stopwatch.GetTimestamp();
         try
         {
+            await SpendUserBudgetAsync(context);
             return await next(invocation);
         }
         catch (HubException)
@@ -58,6 +63,23 @@ internal sealed class HubInvocationLimits(RealtimeOptions options, RealtimeMetri
         finally
         {
             metrics.InvocationDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("method", invocation.HubMethodName));
+        }
+    }
+
+    private async Task SpendUserBudgetAsync(HubCallerContext context)
+    {
+        if (!limiter.Options.Enabled || context.User is null || limiter.UserLimit(context.User) is not { } user)
+        {
+            return;
+        }
+
+        var decision = await limiter.HitAsync(user.Partition, user.Limit, 60, context.ConnectionAborted);
+        if (!decision.Allowed)
+        {
+            limiter.CountRejection("hub");
+            metrics.Refusals.Add(1, new KeyValuePair<string, object?>("reason", "user_rate_limited"));
+            throw HubErrors.Create("rate_limited",
+                $"This account made more than {decision.Limit} requests this minute (API and realtime together). Retry after {decision.ResetSeconds} seconds.");
         }
     }
 
