@@ -22,6 +22,7 @@ public sealed class ModuleServicesTests(ServiceRegistrationsApp app) : IClassFix
         "Spotlight.Identity.IUserEventsListener", // features react to bans and account changes
         "Spotlight.Platform.Commands.ICliCommand", // each feature adds its commands to the server executable
         "Spotlight.Realtime.Fanout.ISignalDelivery", // features deliver their own signals that crossed nodes
+        "Spotlight.Platform.Storage.IUserStorage", // each feature that stores a user's files counts them toward one quota
     ];
 
     private static string? Module(Type type) =>
