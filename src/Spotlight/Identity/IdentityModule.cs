@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Spotlight.Identity.Accounts;
 using Spotlight.Identity.Administration;
 using Spotlight.Identity.Email;
+using Spotlight.Identity.Passkeys;
 using Spotlight.Identity.Passwords;
 using Spotlight.Identity.Sessions;
 using Spotlight.Identity.Tokens;
@@ -62,6 +63,7 @@ public static class IdentityModule
         services.AddSingleton<UserEvents>();
         services.AddSingleton<AccountEmails>();
         services.AddScoped<TwoFactor>();
+        services.AddPasskeys(builder.Configuration, identity);
 
         var smtp = builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
         if (string.IsNullOrWhiteSpace(smtp.Host))
@@ -107,6 +109,7 @@ public static class IdentityModule
         auth.MapPost("/2fa/enable", TwoFactorApi.Enable).RequireAuthorization().WithName("EnableTwoFactor").WithSummary("Turn TOTP on with a current code");
         auth.MapPost("/2fa/disable", TwoFactorApi.Disable).RequireAuthorization().WithName("DisableTwoFactor").WithSummary("Turn TOTP off with a current code or a recovery code");
         auth.MapPost("/2fa/recovery-codes", TwoFactorApi.NewRecoveryCodes).RequireAuthorization().WithName("NewRecoveryCodes").WithSummary("Replace the recovery codes (shown once)");
+        auth.MapPasskeys();
 
         var me = app.MapGroup("/api/v1/me").WithTags("Identity").RequireAuthorization();
         me.MapGet("/", MeApi.Get).WithName("GetMe").WithSummary("The caller's account");
