@@ -25,7 +25,7 @@ public sealed record PasskeyRefusal(int Status, string Code, string Detail, stri
 
     public ProblemHttpResult ToProblem() => Field is null
         ? ApiProblem.Create(Status, Code, Detail)
-        : ApiProblem.Create(Status, Code, "One or more fields are invalid.", new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [Field] = [Detail] } });
+        : ApiProblem.Create(Status, Code, Detail, new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [Field] = [Detail] } });
 }
 
 /// <summary>A result or the refusal that stands in for it.</summary>
