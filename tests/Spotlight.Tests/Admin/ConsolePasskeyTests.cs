@@ -1,8 +1,10 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using AngleSharp.Html.Dom;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Identity.Passkeys;
+using Spotlight.Platform.Audit;
 using Spotlight.Tests.Infrastructure;
 
 namespace Spotlight.Tests.Admin;
@@ -33,6 +35,23 @@ internal static class ConsolePasskeys
         var (ceremonyId, options) = await BeginAsync(client, page, "form[data-passkey-register]", "/admin/passkeys");
         return await client.SubmitFormAsync(page, "form[data-passkey-register]",
             new() { ["ceremonyId"] = ceremonyId, ["credential"] = authenticator.Create(options).ToJsonString(), ["name"] = name });
+    }
+
+    /// <summary>Answers the passkey form of a login page (the first step, or the second with its ticket) with the authenticator.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(ConsoleClient client, IHtmlDocument loginPage, SoftwareAuthenticator authenticator)
+    {
+        var (ceremonyId, options) = await BeginAsync(client, loginPage, "form[data-passkey-signin]", "/admin/login");
+        return await client.SubmitFormAsync(loginPage, "form[data-passkey-signin]",
+            new() { ["ceremonyId"] = ceremonyId, ["credential"] = authenticator.Get(options).ToJsonString() });
+    }
+
+    /// <summary>Registers the authenticator on the user's account through the API.</summary>
+    public static async Task RegisterThroughApiAsync(TestUser user, SoftwareAuthenticator authenticator)
+    {
+        var begun = await (await user.Client.PostAsync("/api/v1/auth/passkeys/register/begin", null)).ShouldBeAsync(HttpStatusCode.OK);
+        var finish = await user.Client.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish",
+            new { ceremonyId = begun.GetProperty("ceremonyId").GetGuid(), credential = authenticator.Create(begun.GetProperty("options")) });
+        await finish.ShouldBeAsync(HttpStatusCode.Created);
     }
 }
 
@@ -90,5 +109,109 @@ public sealed class ConsolePasskeyTests(SpotlightApp app) : IClassFixture<Spotli
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("could not be verified", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await app.WithDbAsync(db => db.Set<PasskeyCredential>().CountAsync(p => p.UserId == admin.Id)));
+    }
+
+    [Fact]
+    public async Task A_staff_member_signs_in_to_the_console_with_a_passkey_alone()
+    {
+        var admin = await app.CreateAdminAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await ConsolePasskeys.RegisterThroughApiAsync(admin, authenticator);
+
+        var console = ConsoleClient.Anonymous(app);
+        var response = await ConsolePasskeys.SignInAsync(console, await console.GetPageAsync("/admin/login"), authenticator);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/admin", response.Headers.Location!.OriginalString);
+        Assert.Equal(admin.Handle, (await console.GetPageAsync("/admin")).QuerySelector("[data-testid=signed-in-as]")!.TextContent.Trim());
+        Assert.True(await app.WithDbAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == "admin.signed_in" && e.ActorId == admin.Id && e.Details!.Contains("hwk mfa"))));
+
+        // The same assertion again (a replay) does not sign anyone in.
+        var again = ConsoleClient.Anonymous(app);
+        var page = await again.GetPageAsync("/admin/login");
+        var (ceremonyId, options) = await ConsolePasskeys.BeginAsync(again, page, "form[data-passkey-signin]", "/admin/login");
+        var assertion = authenticator.Get(options).ToJsonString();
+        Assert.Equal(HttpStatusCode.Redirect, (await again.SubmitFormAsync(page, "form[data-passkey-signin]", new() { ["ceremonyId"] = ceremonyId, ["credential"] = assertion })).StatusCode);
+        var thief = ConsoleClient.Anonymous(app);
+        var replayed = await thief.SubmitFormAsync(await thief.GetPageAsync("/admin/login"), "form[data-passkey-signin]", new() { ["ceremonyId"] = ceremonyId, ["credential"] = assertion });
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Contains("could not be verified", await replayed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_user_account_cannot_enter_the_console_with_its_passkey()
+    {
+        var user = await app.CreateUserAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await ConsolePasskeys.RegisterThroughApiAsync(user, authenticator);
+        var console = ConsoleClient.Anonymous(app);
+        var response = await ConsolePasskeys.SignInAsync(console, await console.GetPageAsync("/admin/login"), authenticator);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("cannot use the admin console", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_account_with_a_passkey_is_asked_for_it_after_its_password_and_only_its_own_passkey_counts()
+    {
+        var admin = await app.CreateAdminAsync();
+        var other = await app.CreateAdminAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        using var othersAuthenticator = new SoftwareAuthenticator();
+        await ConsolePasskeys.RegisterThroughApiAsync(admin, authenticator);
+        await ConsolePasskeys.RegisterThroughApiAsync(other, othersAuthenticator);
+
+        var console = ConsoleClient.Anonymous(app);
+        var step = await console.SignInAsync(admin.Email, admin.Password);
+        Assert.Equal(HttpStatusCode.OK, step.StatusCode);
+        var secondStep = await ConsoleClient.ParseAsync(step);
+        Assert.Null(secondStep.QuerySelector("input[name=Code]")); // no authenticator app on this account: the passkey is the second factor
+        Assert.NotNull(secondStep.QuerySelector("form[data-passkey-signin] input[name=Ticket]"));
+
+        // Another account's passkey does not complete this account's sign-in.
+        var refused = await ConsolePasskeys.SignInAsync(console, secondStep, othersAuthenticator);
+        Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
+        Assert.Null(console.Http.DefaultRequestHeaders.Authorization);
+        Assert.Equal(HttpStatusCode.Redirect, (await console.Http.GetAsync("/admin")).StatusCode);
+
+        var signedIn = await ConsolePasskeys.SignInAsync(console, await ConsoleClient.ParseAsync(refused), authenticator);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        Assert.Equal("/admin", signedIn.Headers.Location!.OriginalString);
+        Assert.True(await app.WithDbAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == "admin.signed_in" && e.ActorId == admin.Id && e.Details!.Contains("pwd hwk mfa"))));
+    }
+}
+
+/// <summary><c>Admin:RequireTwoFactor</c> on: a passkey satisfies it as an authenticator app does.</summary>
+public sealed class ConsolePasskeyEnrolmentTests(ConsoleTwoFactorEnrolmentTests.RequireTwoFactorApp app) : IClassFixture<ConsoleTwoFactorEnrolmentTests.RequireTwoFactorApp>
+{
+    [Fact]
+    public async Task An_admin_who_must_enrol_can_enrol_a_passkey_and_is_then_let_in()
+    {
+        var admin = await app.CreateAdminAsync();
+        var console = ConsoleClient.Anonymous(app);
+        Assert.Equal("/admin/2fa", (await console.SignInAsync(admin.Email, admin.Password)).Headers.Location!.OriginalString);
+        Assert.NotNull((await console.GetPageAsync("/admin/2fa")).QuerySelector("a[href='/admin/passkeys']"));
+
+        using var authenticator = new SoftwareAuthenticator();
+        Assert.Equal(HttpStatusCode.Redirect, (await ConsolePasskeys.EnrolAsync(console, authenticator, "Enrolment key")).StatusCode);
+        await console.GetPageAsync("/admin");
+
+        // Next time the password leads to the passkey step, and then straight in: no enrolment page.
+        var next = ConsoleClient.Anonymous(app);
+        var step = await next.SignInAsync(admin.Email, admin.Password);
+        Assert.Equal(HttpStatusCode.OK, step.StatusCode);
+        var signedIn = await ConsolePasskeys.SignInAsync(next, await ConsoleClient.ParseAsync(step), authenticator);
+        Assert.Equal("/admin", signedIn.Headers.Location!.OriginalString);
+        await next.GetPageAsync("/admin");
+    }
+
+    [Fact]
+    public async Task A_passwordless_passkey_sign_in_meets_the_two_factor_requirement()
+    {
+        var admin = await app.CreateAdminAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        await ConsolePasskeys.RegisterThroughApiAsync(admin, authenticator);
+        var console = ConsoleClient.Anonymous(app);
+        var signedIn = await ConsolePasskeys.SignInAsync(console, await console.GetPageAsync("/admin/login"), authenticator);
+        Assert.Equal("/admin", signedIn.Headers.Location!.OriginalString);
+        await console.GetPageAsync("/admin/users");
     }
 }
