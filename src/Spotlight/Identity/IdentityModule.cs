@@ -83,9 +83,13 @@ public static class IdentityModule
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<PlatformSecrets, TimeProvider>((options, secrets, time) => AccessTokenValidation.Configure(options, secrets, jwt, time));
+        services.AddOptions<SecondFactorOptions>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, SecondFactorHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, SecondFactorRefusal>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin))
-            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin, Role.Moderator))
+            // Staff routes take a second factor when Admin:RequireTwoFactor is on: a stolen password alone must not reach them.
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin).RequireSecondFactor())
+            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin, Role.Moderator).RequireSecondFactor())
             .AddPolicy(CreatorPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Creator))
             .AddPolicy(VerifiedEmailPolicy, p => p.RequireAuthenticatedUser().RequireClaim("email_verified", "true"));
         return builder;

@@ -215,6 +215,10 @@ namespace Spotlight.Data.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd();
 
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
                     b.Property<DateTime>("CreatedAt");
 
                     b.Property<DateTime>("ExpiresAt");

@@ -33,13 +33,20 @@ public sealed class TwoFactor(UserManager<User> users, SpotlightIdentityOptions 
         }
 
         var trimmed = code.Replace(" ", "", StringComparison.Ordinal).Trim();
-        if (trimmed.Length == 6 && trimmed.All(char.IsAsciiDigit))
+        if (IsTotpShaped(code))
         {
             return await users.VerifyTwoFactorTokenAsync(tracked, users.Options.Tokens.AuthenticatorTokenProvider, trimmed);
         }
 
         return trimmed.Length <= 32 && (await users.RedeemTwoFactorRecoveryCodeAsync(tracked, trimmed)).Succeeded;
     }
+
+    /// <summary>Whether a login code is a TOTP code (six digits) rather than a recovery code.</summary>
+    public static bool IsTotpShaped(string code) => code.Replace(" ", "", StringComparison.Ordinal).Trim() is { Length: 6 } digits && digits.All(char.IsAsciiDigit);
+
+    /// <summary>What a verified login code adds to the password, as <c>amr</c> says it.</summary>
+    public static IReadOnlyList<string> AmrFor(string code) =>
+        IsTotpShaped(code) ? Tokens.AuthenticationMethods.PasswordAndTotp : Tokens.AuthenticationMethods.PasswordAndRecoveryCode;
 
     public async Task<TwoFactorSetupResponse> SetupAsync(User user)
     {
