@@ -36,6 +36,10 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         return await FinishLoginAsync(ceremonyId, authenticator.Get(options));
     }
 
+    /// <summary>A client signed in with the passkey: once an account has one, only such a session changes its passkeys.</summary>
+    private async Task<HttpClient> SignedInWithAsync(SoftwareAuthenticator authenticator) =>
+        app.Authorized((await (await LoginAsync(authenticator)).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("accessToken").GetString()!);
+
     [Fact]
     public async Task A_registered_passkey_signs_in_without_a_password()
     {
@@ -96,7 +100,7 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         var (second, secondOptions) = await BeginAsync(user.Client, "/api/v1/auth/passkeys/register/begin");
         var fresh = authenticator.Create(secondOptions);
         await (await user.Client.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId = second, credential = fresh })).ShouldBeAsync(HttpStatusCode.Created);
-        await (await user.Client.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId = second, credential = fresh }))
+        await (await (await SignedInWithAsync(authenticator)).PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId = second, credential = fresh }))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "passkey_ceremony_expired");
         Assert.Equal(0, await app.WithDbAsync(db => db.Set<PasskeyCredential>().CountAsync(p => p.UserId == other.Id)));
     }
@@ -118,11 +122,11 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         var user = await app.CreateUserAsync();
         using var authenticator = new SoftwareAuthenticator();
         var id = await RegisterAsync(user, authenticator);
-        await (await LoginAsync(authenticator)).ShouldBeAsync(HttpStatusCode.OK);
+        var signedIn = await SignedInWithAsync(authenticator);
 
-        await (await user.Client.DeleteAsync($"/api/v1/auth/passkeys/{id}")).ShouldBeAsync(HttpStatusCode.NoContent);
+        await (await signedIn.DeleteAsync($"/api/v1/auth/passkeys/{id}")).ShouldBeAsync(HttpStatusCode.NoContent);
         await (await LoginAsync(authenticator)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid_passkey");
-        await (await user.Client.DeleteAsync($"/api/v1/auth/passkeys/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await signedIn.DeleteAsync($"/api/v1/auth/passkeys/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.True(await app.WithDbAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == "auth.passkey_removed" && e.TargetId == id.ToString())));
     }
 
@@ -162,13 +166,12 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         await (await LoginAsync(authenticator)).ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "invalid_passkey");
 
         // Registration checks the same: an attestation made on a phishing page is refused.
-        using var phished = new SoftwareAuthenticator("https://spotlight.example.evil");
-        var (ceremonyId, options) = await BeginAsync(user.Client, "/api/v1/auth/passkeys/register/begin");
-        await (await user.Client.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId, credential = phished.Create(options) }))
-            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_passkey");
-
         authenticator.RelyingPartyIdOverride = null;
-        await (await LoginAsync(authenticator)).ShouldBeAsync(HttpStatusCode.OK);
+        var signedIn = await SignedInWithAsync(authenticator);
+        using var phished = new SoftwareAuthenticator("https://spotlight.example.evil");
+        var (ceremonyId, options) = await BeginAsync(signedIn, "/api/v1/auth/passkeys/register/begin");
+        await (await signedIn.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId, credential = phished.Create(options) }))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_passkey");
     }
 
     [Fact]
@@ -198,9 +201,10 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         using var authenticator = new SoftwareAuthenticator();
         await RegisterAsync(user, authenticator);
 
-        var (ceremonyId, options) = await BeginAsync(user.Client, "/api/v1/auth/passkeys/register/begin");
+        var signedIn = await SignedInWithAsync(authenticator);
+        var (ceremonyId, options) = await BeginAsync(signedIn, "/api/v1/auth/passkeys/register/begin");
         Assert.Single(options.GetProperty("excludeCredentials").EnumerateArray());
-        await (await user.Client.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId, credential = authenticator.Create(options) }))
+        await (await signedIn.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId, credential = authenticator.Create(options) }))
             .ShouldBeProblemAsync(HttpStatusCode.Conflict, "passkey_exists");
         var (otherCeremony, otherOptions) = await BeginAsync(other.Client, "/api/v1/auth/passkeys/register/begin");
         await (await other.Client.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId = otherCeremony, credential = authenticator.Create(otherOptions) }))
@@ -227,5 +231,87 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
         await (await app.CreateClient().PostAsJsonAsync("/api/v1/auth/passkeys/login/finish", new { ceremonyId, credential = new { }, role = "admin" }))
             .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "unknown_field");
+    }
+}
+
+/// <summary><c>Admin:RequireTwoFactor</c> on: a passkey sign-in is the second factor the admin API asks for.</summary>
+public sealed class PasskeySecondFactorTests(StaffSecondFactorTests.RequireTwoFactorApp app) : IClassFixture<StaffSecondFactorTests.RequireTwoFactorApp>
+{
+    private static string[] Amr(string accessToken) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken(accessToken).Claims.Where(c => c.Type == "amr").Select(c => c.Value).ToArray();
+
+    private static async Task<Guid> RegisterAsync(HttpClient client, SoftwareAuthenticator authenticator)
+    {
+        var begun = await (await client.PostAsync("/api/v1/auth/passkeys/register/begin", null)).ShouldBeAsync(HttpStatusCode.OK);
+        var created = await (await client.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish",
+            new { ceremonyId = begun.GetProperty("ceremonyId").GetGuid(), credential = authenticator.Create(begun.GetProperty("options")) })).ShouldBeAsync(HttpStatusCode.Created);
+        return created.GetProperty("id").GetGuid();
+    }
+
+    private async Task<JsonElement> PasskeyLoginAsync(SoftwareAuthenticator authenticator)
+    {
+        var begun = await (await app.CreateClient().PostAsync("/api/v1/auth/passkeys/login/begin", null)).ShouldBeAsync(HttpStatusCode.OK);
+        return await (await app.CreateClient().PostAsJsonAsync("/api/v1/auth/passkeys/login/finish",
+            new { ceremonyId = begun.GetProperty("ceremonyId").GetGuid(), credential = authenticator.Get(begun.GetProperty("options")) })).ShouldBeAsync(HttpStatusCode.OK);
+    }
+
+    private async Task<HttpClient> PasswordLoginAsync(TestUser user)
+    {
+        var tokens = await (await app.CreateClient().PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password })).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal(["pwd"], Amr(tokens.GetProperty("accessToken").GetString()!));
+        return app.Authorized(tokens.GetProperty("accessToken").GetString()!);
+    }
+
+    [Fact]
+    public async Task A_passkey_sign_in_opens_the_admin_api_and_a_refreshed_token_keeps_the_second_factor()
+    {
+        var admin = await app.CreateAdminAsync();
+        await (await admin.Client.GetAsync("/api/v1/admin/stats")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "two_factor_required");
+        using var authenticator = new SoftwareAuthenticator();
+        await RegisterAsync(admin.Client, authenticator); // the account's first factor: a password session may enrol it
+
+        var tokens = await PasskeyLoginAsync(authenticator);
+        Assert.Equal(["hwk", "mfa"], Amr(tokens.GetProperty("accessToken").GetString()!));
+        await (await app.Authorized(tokens.GetProperty("accessToken").GetString()!).GetAsync("/api/v1/admin/stats")).ShouldBeAsync(HttpStatusCode.OK);
+
+        var refreshed = await (await app.CreateClient().PostAsJsonAsync("/api/v1/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() }))
+            .ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal(["hwk", "mfa"], Amr(refreshed.GetProperty("accessToken").GetString()!));
+    }
+
+    [Fact]
+    public async Task A_password_alone_cannot_add_or_remove_the_factors_of_an_account_that_has_a_passkey()
+    {
+        var admin = await app.CreateAdminAsync();
+        using var authenticator = new SoftwareAuthenticator();
+        var id = await RegisterAsync(admin.Client, authenticator);
+
+        // A thief with the password: no second passkey of theirs, no removing the owner's, no TOTP of theirs.
+        var thief = await PasswordLoginAsync(admin);
+        await (await thief.PostAsync("/api/v1/auth/passkeys/register/begin", null)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "two_factor_required");
+        await (await thief.DeleteAsync($"/api/v1/auth/passkeys/{id}")).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "two_factor_required");
+        await (await thief.PostAsync("/api/v1/auth/2fa/setup", null)).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "two_factor_required");
+        Assert.Equal(1, await app.WithDbAsync(db => db.Set<PasskeyCredential>().CountAsync(p => p.UserId == admin.Id)));
+
+        // The owner, signed in with the passkey, may.
+        var owner = app.Authorized((await PasskeyLoginAsync(authenticator)).GetProperty("accessToken").GetString()!);
+        using var second = new SoftwareAuthenticator();
+        await RegisterAsync(owner, second);
+        await (await owner.DeleteAsync($"/api/v1/auth/passkeys/{id}")).ShouldBeAsync(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
+    public async Task A_registration_begun_before_the_first_passkey_cannot_be_finished_by_a_password_session_after_it()
+    {
+        var admin = await app.CreateAdminAsync();
+        var thief = await PasswordLoginAsync(admin);
+        var begun = await (await thief.PostAsync("/api/v1/auth/passkeys/register/begin", null)).ShouldBeAsync(HttpStatusCode.OK);
+
+        using var authenticator = new SoftwareAuthenticator();
+        await RegisterAsync(admin.Client, authenticator);
+        using var thiefKey = new SoftwareAuthenticator();
+        await (await thief.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish",
+            new { ceremonyId = begun.GetProperty("ceremonyId").GetGuid(), credential = thiefKey.Create(begun.GetProperty("options")) }))
+            .ShouldBeProblemAsync(HttpStatusCode.Forbidden, "two_factor_required");
     }
 }

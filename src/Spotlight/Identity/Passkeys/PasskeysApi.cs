@@ -38,16 +38,28 @@ internal static class PasskeysApi
             return ApiProblem.NotFound();
         }
 
+        if (await SecondFactorStepUp.IsMissingAsync(db, caller, user.Id, user.TwoFactorEnabled, cancellationToken))
+        {
+            return SecondFactorStepUp.Problem();
+        }
+
         var begun = await ceremonies.BeginRegistrationAsync(user, cancellationToken);
         return begun.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(begun.Value);
     }
 
     public static async Task<Results<Created<PasskeyResponse>, ProblemHttpResult>> FinishRegistration(
-        PasskeyRegistrationRequest request, ClaimsPrincipal caller, PasskeyCeremonies ceremonies, CancellationToken cancellationToken)
+        PasskeyRegistrationRequest request, ClaimsPrincipal caller, SpotlightDb db, PasskeyCeremonies ceremonies, CancellationToken cancellationToken)
     {
         if (request.CeremonyId is not { } ceremonyId || request.Credential is not { } credential)
         {
             return PasskeyRefusal.Invalid(request.CeremonyId is null ? "ceremonyId" : "credential", "This field is required.").ToProblem();
+        }
+
+        // Checked again at the finish: a factor may have been added since this ceremony began.
+        var totpEnabled = await db.Users.Where(u => u.Id == caller.UserId()).Select(u => u.TwoFactorEnabled).SingleOrDefaultAsync(cancellationToken);
+        if (await SecondFactorStepUp.IsMissingAsync(db, caller, caller.UserId(), totpEnabled, cancellationToken))
+        {
+            return SecondFactorStepUp.Problem();
         }
 
         var finished = await ceremonies.FinishRegistrationAsync(caller.UserId(), ceremonyId, credential, request.Name, cancellationToken);
@@ -91,13 +103,31 @@ internal static class PasskeysApi
         Guid id, ClaimsPrincipal caller, SpotlightDb db, AuditLog audit, CancellationToken cancellationToken)
     {
         var userId = caller.UserId();
-        if (await db.Set<PasskeyCredential>().Where(p => p.Id == id && p.UserId == userId).ExecuteDeleteAsync(cancellationToken) == 0)
+        // A passkey of another account is 404 before the step-up is judged: nothing tells whether that id exists.
+        if (!await db.Set<PasskeyCredential>().AnyAsync(p => p.Id == id && p.UserId == userId, cancellationToken))
         {
             return NotYours();
         }
 
+        var totpEnabled = await db.Users.Where(u => u.Id == userId).Select(u => u.TwoFactorEnabled).SingleAsync(cancellationToken);
+        if (await SecondFactorStepUp.IsMissingAsync(db, caller, userId, totpEnabled, cancellationToken))
+        {
+            return SecondFactorStepUp.Problem();
+        }
+
+        return await RemoveOwnAsync(id, userId, db, audit, cancellationToken) ? TypedResults.NoContent() : NotYours();
+    }
+
+    /// <summary>Removes one of the account's passkeys (the console's way in, whose sign-in already asked for every factor).</summary>
+    internal static async Task<bool> RemoveOwnAsync(Guid id, Guid userId, SpotlightDb db, AuditLog audit, CancellationToken cancellationToken)
+    {
+        if (await db.Set<PasskeyCredential>().Where(p => p.Id == id && p.UserId == userId).ExecuteDeleteAsync(cancellationToken) == 0)
+        {
+            return false;
+        }
+
         await audit.WriteAsync(db, "auth.passkey_removed", "passkey", id.ToString());
-        return TypedResults.NoContent();
+        return true;
     }
 
     public static async Task<Ok<PasskeyCeremonyResponse>> BeginLogin(PasskeyCeremonies ceremonies, CancellationToken cancellationToken) =>
@@ -129,8 +159,11 @@ internal static class PasskeysApi
 
         audit.Add(db, "auth.login_succeeded", "user", user.Id.ToString(), new { method = "passkey", passkey = signedIn.Value.Passkey.Id }, actorId: user.Id);
         metrics.Login("success");
-        return TypedResults.Ok(await tokens.StartSessionAsync(db, user, http.UserAgent(), http.ClientIp()));
+        return TypedResults.Ok(await tokens.StartSessionAsync(db, user, http.UserAgent(), http.ClientIp(), PasskeyAuthenticationMethods));
     }
+
+    /// <summary>RFC 8176: a hardware-bound key that verified its user (PIN or biometric) is multi-factor on its own.</summary>
+    public static readonly IReadOnlyList<string> PasskeyAuthenticationMethods = [AuthenticationMethods.HardwareKey, AuthenticationMethods.MultiFactor];
 
     private static ProblemHttpResult NotYours() => ApiProblem.NotFound("No passkey of yours has this id.");
 }

@@ -65,7 +65,7 @@ public sealed class TwoFactor(UserManager<User> users, SpotlightIdentityOptions 
 
 internal static class TwoFactorApi
 {
-    public static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> Setup(ClaimsPrincipal caller, UserManager<User> users, TwoFactor twoFactor)
+    public static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> Setup(ClaimsPrincipal caller, UserManager<User> users, TwoFactor twoFactor, SpotlightDb db)
     {
         var user = await users.FindByIdAsync(caller.UserId().ToString());
         if (user is null)
@@ -76,6 +76,12 @@ internal static class TwoFactorApi
         if (user.TwoFactorEnabled)
         {
             return ApiProblem.Conflict("two_factor_enabled", "Two-factor authentication is already on; disable it first to enrol a new authenticator.");
+        }
+
+        // An account with a passkey adds TOTP only from a session that used it (a password alone must not add a factor).
+        if (await Passkeys.SecondFactorStepUp.IsMissingAsync(db, caller, user.Id, totpEnabled: false, default))
+        {
+            return Passkeys.SecondFactorStepUp.Problem();
         }
 
         return TypedResults.Ok(await twoFactor.SetupAsync(user));

@@ -78,10 +78,9 @@ public sealed class IndexModel(SpotlightDb db, PasskeyCeremonies ceremonies, Aud
 
     public async Task<IActionResult> OnPostRemoveAsync(Guid id)
     {
-        var result = await PasskeysApi.Remove(id, User, db, audit, HttpContext.RequestAborted);
-        if (ApiOutcome.Error(result.Result) is { } error)
+        if (!await PasskeysApi.RemoveOwnAsync(id, CurrentUserId, db, audit, HttpContext.RequestAborted))
         {
-            Errors.Add(error);
+            Errors.Add("No passkey of yours has this id.");
             await LoadAsync();
             return Page();
         }
