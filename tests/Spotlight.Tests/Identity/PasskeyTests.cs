@@ -212,6 +212,29 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
     }
 
     [Fact]
+    public async Task An_account_holds_at_most_twenty_passkeys_whose_ids_fit_the_stored_options()
+    {
+        var user = await app.CreateUserAsync();
+        using var oversized = new SoftwareAuthenticator(credentialIdLength: 256);
+        var (ceremonyId, options) = await BeginAsync(user.Client, "/api/v1/auth/passkeys/register/begin");
+        await (await user.Client.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId, credential = oversized.Create(options) }))
+            .ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+
+        var keys = Enumerable.Range(0, 20).Select(_ => new SoftwareAuthenticator(credentialIdLength: 255)).ToList();
+        await RegisterAsync(user, keys[0]);
+        var signedIn = await SignedInWithAsync(keys[0]);
+        foreach (var key in keys.Skip(1))
+        {
+            var (id, opts) = await BeginAsync(signedIn, "/api/v1/auth/passkeys/register/begin");
+            await (await signedIn.PostAsJsonAsync("/api/v1/auth/passkeys/register/finish", new { ceremonyId = id, credential = key.Create(opts) })).ShouldBeAsync(HttpStatusCode.Created);
+        }
+
+        await (await signedIn.PostAsync("/api/v1/auth/passkeys/register/begin", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "passkey_limit_reached");
+        await (await LoginAsync(keys[^1])).ShouldBeAsync(HttpStatusCode.OK);
+        keys.ForEach(k => k.Dispose());
+    }
+
+    [Fact]
     public async Task A_banned_account_cannot_sign_in_with_its_passkey()
     {
         var user = await app.CreateUserAsync();

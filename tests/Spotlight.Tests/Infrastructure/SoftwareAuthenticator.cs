@@ -16,12 +16,16 @@ public sealed class SoftwareAuthenticator : IDisposable
 {
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
-    public SoftwareAuthenticator(string origin = "http://localhost:5080") => Origin = origin;
+    public SoftwareAuthenticator(string origin = "http://localhost:5080", int credentialIdLength = 32)
+    {
+        Origin = origin;
+        CredentialId = RandomNumberGenerator.GetBytes(credentialIdLength);
+    }
 
     /// <summary>Where the "page" runs: what the browser would write into clientDataJSON.</summary>
     public string Origin { get; set; }
 
-    public byte[] CredentialId { get; } = RandomNumberGenerator.GetBytes(32);
+    public byte[] CredentialId { get; }
 
     public byte[]? UserHandle { get; private set; }
 

@@ -85,6 +85,13 @@ public sealed class PasskeyCeremonies(SpotlightDb db, IFido2 fido2, PasskeyOptio
             return Malformed();
         }
 
+        // Every id goes back out in later options (excludeCredentials, allowCredentials), which are stored per ceremony:
+        // bounded ids keep those within their column for Passkeys:MaxPerUser keys. Real authenticators use 16–128 bytes.
+        if (attestation.RawId is null || attestation.RawId.Length > PasskeyCredential.MaxAcceptedCredentialIdLength)
+        {
+            return PasskeyRefusal.Invalid("credential", $"This authenticator's credential id is longer than {PasskeyCredential.MaxAcceptedCredentialIdLength} bytes; use another authenticator.");
+        }
+
         var ceremony = await TakeAsync(ceremonyId, PasskeyCeremony.Registration, cancellationToken);
         if (ceremony is null || ceremony.UserId != userId)
         {

@@ -7,6 +7,9 @@ namespace Spotlight.Identity.Passkeys;
 public sealed class PasskeyCredential
 {
     public const int MaxCredentialIdLength = 1023;
+
+    /// <summary>What Spotlight enrols: 20 such ids base64url-encoded still fit a ceremony's stored options.</summary>
+    public const int MaxAcceptedCredentialIdLength = 255;
     public const int MaxNameLength = 64;
 
     public Guid Id { get; set; }

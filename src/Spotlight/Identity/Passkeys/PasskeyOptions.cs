@@ -41,9 +41,9 @@ public sealed class PasskeyOptions
             }
         }
 
-        if (options.CeremonyMinutes is < 1 or > 30 || options.MaxPerUser < 1)
+        if (options.CeremonyMinutes is < 1 or > 30 || options.MaxPerUser is < 1 or > 20)
         {
-            throw new InvalidOperationException("Passkeys:CeremonyMinutes must be from 1 to 30 and Passkeys:MaxPerUser at least 1.");
+            throw new InvalidOperationException("Passkeys:CeremonyMinutes must be from 1 to 30 and Passkeys:MaxPerUser from 1 to 20 (the stored options hold that many ids).");
         }
 
         return options;
