@@ -157,10 +157,23 @@ public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeP
         return Page();
     }
 
-    /// <summary>Only a page of the console: never an open redirect.</summary>
-    internal static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url.StartsWith("/admin", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal)
-            && !url.Contains('\\', StringComparison.Ordinal) && !url.StartsWith("/admin/login", StringComparison.Ordinal)
+    /// <summary>
+    /// Only a path of the console: never an open redirect, and never a value the framework's own local-URL check throws on
+    /// (a tab or backslash that browsers would drop or turn into a slash), so anything unusual falls back to the dashboard.
+    /// </summary>
+    internal static string SafeReturnUrl(string? returnUrl)
+    {
+        const string fallback = "/admin";
+        if (returnUrl is not { Length: > 0 and <= 2048 } url || url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\'))
+        {
+            return fallback;
+        }
+
+        var path = url.Split('?', '#')[0];
+        var underAdmin = path == "/admin" || path.StartsWith("/admin/", StringComparison.Ordinal);
+        var dotSegment = path.Split('/').Any(segment => segment is "." or ".." || segment.StartsWith("%2e", StringComparison.OrdinalIgnoreCase));
+        return underAdmin && !url.Contains("//", StringComparison.Ordinal) && !dotSegment && !path.StartsWith("/admin/login", StringComparison.Ordinal)
             ? url
-            : "/admin";
+            : fallback;
+    }
 }
