@@ -31,6 +31,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
             ($"/admin/money?user={target.Id}&type=reversal", "money-empty"), ($"/admin/money/transactions/{gift}", "transaction"),
             ($"/admin/money/transactions/{Guid.NewGuid()}", "transaction-missing"), ("/admin/money/adjust", "adjust"),
             ("/admin/money/reconciliation", "reconciliation"), ("/admin/payouts", "payouts"), ("/admin/payouts?status=rejected", "payouts-empty"),
+            ("/admin/passkeys", "passkeys"),
         })
         {
             await CheckAsync(page, path, name, problems);
@@ -76,6 +77,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
             ("/admin", "dashboard-phone-axe"), ("/admin/users", "users-phone"), ($"/admin/users/{target.Id}", "user-detail-phone"), ("/admin/audit", "audit-phone"),
             ("/admin/money", "money-phone"), ($"/admin/money/transactions/{gift}", "transaction-phone"), ("/admin/money/adjust", "adjust-phone"),
             ("/admin/money/reconciliation", "reconciliation-phone"), ("/admin/payouts", "payouts-phone"), ("/admin/settings", "settings-phone"),
+            ("/admin/passkeys", "passkeys-phone"),
         })
         {
             await CheckAsync(phone, path, name, problems);

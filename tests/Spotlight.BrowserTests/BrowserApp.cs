@@ -10,7 +10,7 @@ namespace Spotlight.BrowserTests;
 /// The real server on a real Kestrel port, and one headless Chromium (Debian's, never a downloaded one) for the whole
 /// test class. Each test opens its own browser context, so cookies never leak between tests.
 /// </summary>
-public sealed class BrowserApp : SpotlightApp
+public class BrowserApp : SpotlightApp
 {
     public static readonly string ChromiumPath = Environment.GetEnvironmentVariable("SPOTLIGHT_CHROMIUM") ?? "/usr/bin/chromium";
     private IPlaywright? _playwright;
@@ -34,12 +34,16 @@ public sealed class BrowserApp : SpotlightApp
         ["Database:SqliteBusyTimeoutMs"] = "30000",
     };
 
+    /// <summary>The port to listen on; 0 lets the system pick one.</summary>
+    protected virtual int Port => 0;
+
     public override async Task InitializeAsync()
     {
-        UseKestrel(0);
+        UseKestrel(Port);
         await base.InitializeAsync();
         StartServer();
-        BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        // A fixed port is asked for by tests that need a host name in the URL (WebAuthn refuses an IP address as RP id).
+        BaseUrl = Port == 0 ? Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') : $"http://localhost:{Port}";
         if (!BrowserFactAttribute.ChromiumInstalled && !BrowserFactAttribute.Required)
         {
             return; // every test here is skipped (BrowserFact): no browser to start

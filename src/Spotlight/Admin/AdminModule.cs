@@ -28,6 +28,8 @@ public static class AdminModule
         }
 
         services.AddSingleton(options);
+        // The API's staff routes follow the same setting as the console's enrolment.
+        services.Configure<SecondFactorOptions>(o => o.RequiredForStaff = options.RequireTwoFactor == true);
         var production = builder.Environment.IsProduction();
 
         services.AddAuthentication().AddCookie(AdminCookie.Scheme, o => AdminCookie.Configure(o, options, production));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Spotlight.Identity.Accounts;
 using Spotlight.Identity.Administration;
 using Spotlight.Identity.Email;
+using Spotlight.Identity.Passkeys;
 using Spotlight.Identity.Passwords;
 using Spotlight.Identity.Sessions;
 using Spotlight.Identity.Tokens;
@@ -62,6 +63,7 @@ public static class IdentityModule
         services.AddSingleton<UserEvents>();
         services.AddSingleton<AccountEmails>();
         services.AddScoped<TwoFactor>();
+        services.AddPasskeys(builder.Configuration, identity);
 
         // Read live: an SMTP server saved in the admin console applies on every node without a restart.
         services.Configure<SmtpOptions>(builder.Configuration.GetSection(SmtpOptions.Section));
@@ -76,9 +78,13 @@ public static class IdentityModule
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<PlatformSecrets, TimeProvider>((options, secrets, time) => AccessTokenValidation.Configure(options, secrets, jwt, time));
+        services.AddOptions<SecondFactorOptions>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, SecondFactorHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, SecondFactorRefusal>();
         services.AddAuthorizationBuilder()
-            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin))
-            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin, Role.Moderator))
+            // Staff routes take a second factor when Admin:RequireTwoFactor is on: a stolen password alone must not reach them.
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin).RequireSecondFactor())
+            .AddPolicy(StaffPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Admin, Role.Moderator).RequireSecondFactor())
             .AddPolicy(CreatorPolicy, p => p.RequireAuthenticatedUser().RequireRole(Role.Creator))
             .AddPolicy(VerifiedEmailPolicy, p => p.RequireAuthenticatedUser().RequireClaim("email_verified", "true"));
         return builder;
@@ -102,6 +108,7 @@ public static class IdentityModule
         auth.MapPost("/2fa/enable", TwoFactorApi.Enable).RequireAuthorization().WithName("EnableTwoFactor").WithSummary("Turn TOTP on with a current code");
         auth.MapPost("/2fa/disable", TwoFactorApi.Disable).RequireAuthorization().WithName("DisableTwoFactor").WithSummary("Turn TOTP off with a current code or a recovery code");
         auth.MapPost("/2fa/recovery-codes", TwoFactorApi.NewRecoveryCodes).RequireAuthorization().WithName("NewRecoveryCodes").WithSummary("Replace the recovery codes (shown once)");
+        auth.MapPasskeys();
 
         var me = app.MapGroup("/api/v1/me").WithTags("Identity").RequireAuthorization();
         me.MapGet("/", MeApi.Get).WithName("GetMe").WithSummary("The caller's account");

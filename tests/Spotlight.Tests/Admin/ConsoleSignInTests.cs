@@ -226,6 +226,20 @@ public sealed class ConsoleSignInTests(SpotlightApp app) : IClassFixture<Spotlig
     [InlineData("https://evil.example/admin")]
     [InlineData("//evil.example/admin")]
     [InlineData("/api/v1/me")]
+    [InlineData("/admin\t//evil.example")]
+    [InlineData("/admin\\evil.example")]
+    [InlineData("/admin/\\\\evil.example")]
+    [InlineData("/admin\r\nLocation: https://evil.example")]
+    [InlineData("/admin\u0000")]
+    [InlineData("/admin//evil.example")]
+    [InlineData("/admin/..//evil.example")]
+    [InlineData("/admin/../api/v1/me")]
+    [InlineData("/admin/%2e%2e/api/v1/me")]
+    [InlineData("/adminevil")]
+    [InlineData("/admin@evil.example")]
+    [InlineData("https:/admin")]
+    [InlineData(" /admin")]
+    [InlineData("/admin/login")]
     public async Task Sign_in_never_redirects_outside_the_console(string returnUrl)
     {
         var admin = await app.CreateAdminAsync();

@@ -17,7 +17,7 @@ public static class TestTokens
         var issuedAt = new ShiftedClock(expiresIn - TimeSpan.FromMinutes(jwt.AccessTokenMinutes));
         var tokens = new TokenService(app.Services.GetRequiredService<PlatformSecrets>(), jwt, issuedAt);
         var entity = await app.WithDbAsync(db => db.Users.AsNoTracking().SingleAsync(u => u.Id == user.Id));
-        return tokens.CreateAccessToken(entity, SessionOf(user.AccessToken));
+        return tokens.CreateAccessToken(entity, SessionOf(user.AccessToken), AuthenticationMethods.PasswordOnly);
     }
 
     public static Guid SessionOf(string accessToken) => Guid.Parse(new JsonWebToken(accessToken).GetClaim("sid").Value);

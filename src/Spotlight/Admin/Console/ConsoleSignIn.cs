@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Identity;
 using Spotlight.Identity.Accounts;
+using Spotlight.Identity.Passkeys;
 using Spotlight.Identity.Passwords;
 using Spotlight.Identity.Tokens;
 using Spotlight.Platform.Audit;
@@ -22,19 +23,22 @@ public enum SignInOutcome
     Banned,
     Busy,
     RateLimited,
+    InvalidPasskey,
 }
 
-public sealed record SignInResult(SignInOutcome Outcome, User? User = null, string? Ticket = null);
+/// <summary>How a sign-in went; <paramref name="Method"/> is its RFC 8176 <c>amr</c> values ("pwd", "pwd otp", "hwk mfa"...).</summary>
+public sealed record SignInResult(SignInOutcome Outcome, User? User = null, string? Ticket = null, string? Method = null, bool HasPasskey = false);
 
 /// <summary>
 /// The console's sign-in checks, with the API's rules: the same password hashing (a hash even for an unknown email),
 /// the same lockout counter (a wrong password or code here counts toward the API's lockout and vice versa), the same
 /// per-IP and per-email rate limits. Only <c>admin</c> and <c>moderator</c> accounts get in. Between the password and
-/// the TOTP step the account is carried in a signed, five-minute ticket, never the password.
+/// the second step (a TOTP code, or a passkey when the account has one) the account is carried in a signed, five-minute
+/// ticket, never the password. A passkey alone also signs in (ConsoleSignIn.Passkeys.cs).
 /// </summary>
-public sealed class ConsoleSignIn(
+public sealed partial class ConsoleSignIn(
     SpotlightDb db, PasswordHashing hashing, Lockout lockout, TwoFactor twoFactor, RateLimiter limiter, AuditLog audit, IdentityMetrics metrics,
-    IDataProtectionProvider protection, TimeProvider time)
+    IDataProtectionProvider protection, TimeProvider time, PasskeyCeremonies passkeys)
 {
     private static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(5);
     private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Spotlight.Admin.SignInTicket").ToTimeLimitedDataProtector();
@@ -75,36 +79,34 @@ public sealed class ConsoleSignIn(
             return new SignInResult(SignInOutcome.InvalidCredentials);
         }
 
-        if (user.TwoFactorEnabled)
+        // A passkey is a second factor as much as TOTP is: an account with either is asked for one after its password.
+        var hasPasskey = await HasPasskeyAsync(user.Id, http.RequestAborted);
+        if (user.TwoFactorEnabled || hasPasskey)
         {
-            return new SignInResult(SignInOutcome.TwoFactorRequired, user, _tickets.Protect($"{user.Id}|{TokenService.StampHash(user.SecurityStamp)}", TicketLifetime));
+            return new SignInResult(SignInOutcome.TwoFactorRequired, user, _tickets.Protect($"{user.Id}|{TokenService.StampHash(user.SecurityStamp)}", TicketLifetime),
+                HasPasskey: hasPasskey);
         }
 
-        return await FinishAsync(user);
+        return await FinishAsync(user, "pwd");
     }
 
     public async Task<SignInResult> CheckCodeAsync(string ticket, string code, HttpContext http)
     {
-        if (ReadTicket(ticket) is not { } issued)
+        if (await TicketUserAsync(ticket, http) is not { } user)
         {
             return new SignInResult(SignInOutcome.InvalidCredentials);
         }
 
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == issued.UserId, http.RequestAborted);
-        if (user is null || lockout.IsLockedOut(user) || TokenService.StampHash(user.SecurityStamp) != issued.Stamp)
-        {
-            return new SignInResult(SignInOutcome.InvalidCredentials);
-        }
-
-        if (!await twoFactor.VerifyLoginCodeAsync(user, code))
+        if (!user.TwoFactorEnabled || !await twoFactor.VerifyLoginCodeAsync(user, code))
         {
             await lockout.RecordFailureAsync(db, user, "wrong_totp");
             metrics.Login("invalid_totp");
             var lockedNow = await db.Users.AsNoTracking().Where(u => u.Id == user.Id).Select(u => u.LockoutEnd).SingleAsync(http.RequestAborted) > time.GetUtcNow();
-            return new SignInResult(lockedNow ? SignInOutcome.InvalidCredentials : SignInOutcome.InvalidCode, user, ticket);
+            return new SignInResult(lockedNow ? SignInOutcome.InvalidCredentials : SignInOutcome.InvalidCode, user, ticket,
+                HasPasskey: await HasPasskeyAsync(user.Id, http.RequestAborted));
         }
 
-        return await FinishAsync(user);
+        return await FinishAsync(user, "pwd otp mfa");
     }
 
     private (Guid UserId, string Stamp)? ReadTicket(string ticket)
@@ -120,7 +122,7 @@ public sealed class ConsoleSignIn(
         }
     }
 
-    private async Task<SignInResult> FinishAsync(User user)
+    private async Task<SignInResult> FinishAsync(User user, string method)
     {
         if (user.BannedAt is not null)
         {
@@ -135,8 +137,8 @@ public sealed class ConsoleSignIn(
         }
 
         await lockout.ResetAsync(db, user);
-        await audit.WriteAsync(db, "admin.signed_in", "user", user.Id.ToString(), new { twoFactor = user.TwoFactorEnabled }, actorId: user.Id);
+        await audit.WriteAsync(db, "admin.signed_in", "user", user.Id.ToString(), new { twoFactor = user.TwoFactorEnabled, method }, actorId: user.Id);
         metrics.Login("success");
-        return new SignInResult(SignInOutcome.SignedIn, user);
+        return new SignInResult(SignInOutcome.SignedIn, user, Method: method, HasPasskey: method.Contains("hwk", StringComparison.Ordinal) || await HasPasskeyAsync(user.Id, default));
     }
 }

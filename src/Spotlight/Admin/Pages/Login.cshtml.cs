@@ -28,6 +28,11 @@ public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeP
 
     public bool AskForCode => Ticket is not null;
 
+    /// <summary>At the second step: whether the account can answer with a TOTP code, with a passkey.</summary>
+    public bool OffersCode { get; private set; } = true;
+
+    public bool OffersPasskey { get; private set; }
+
     public void OnGet()
     {
     }
@@ -40,7 +45,7 @@ public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeP
             if (string.IsNullOrWhiteSpace(Code))
             {
                 Errors.Add("Enter the 6-digit code from your authenticator app, or a recovery code.");
-                return Page();
+                return await StayAsync();
             }
 
             result = await signIn.CheckCodeAsync(Ticket, Code, HttpContext);
@@ -56,13 +61,39 @@ public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeP
             result = await signIn.CheckPasswordAsync(Email, Password, HttpContext);
         }
 
+        return await AnswerAsync(result);
+    }
+
+    /// <summary>Options for the browser's passkey prompt (called by admin.js with the form's antiforgery token and any ticket).</summary>
+    public async Task<IActionResult> OnPostPasskeyBeginAsync()
+    {
+        var begun = await signIn.BeginPasskeyAsync(Ticket, HttpContext);
+        return begun is null
+            ? StatusCode(StatusCodes.Status429TooManyRequests, new { detail = "Too many sign-in attempts, or the sign-in expired. Wait a minute and start again." })
+            : new JsonResult(begun);
+    }
+
+    public async Task<IActionResult> OnPostPasskeyAsync(Guid ceremonyId, string? credential)
+    {
+        if (Passkeys.IndexModel.ParseCredential(credential) is not { } parsed)
+        {
+            Errors.Add("The browser sent no passkey. Try again, and complete the prompt of your device or security key.");
+            return await StayAsync();
+        }
+
+        return await AnswerAsync(await signIn.CheckPasskeyAsync(ceremonyId, parsed, Ticket, HttpContext));
+    }
+
+    private async Task<IActionResult> AnswerAsync(Console.SignInResult result)
+    {
         Code = null;
         switch (result.Outcome)
         {
             case SignInOutcome.SignedIn:
                 var user = result.User!;
-                var mustEnrol = options.RequireTwoFactor == true && !user.TwoFactorEnabled;
-                var principal = AdminCookie.CreatePrincipal(user, time.GetUtcNow(), mustEnrol, user.TwoFactorEnabled ? "pwd otp" : "pwd");
+                // A passkey is a second factor too: an account with one has met Admin:RequireTwoFactor.
+                var mustEnrol = options.RequireTwoFactor == true && !user.TwoFactorEnabled && !result.HasPasskey;
+                var principal = AdminCookie.CreatePrincipal(user, time.GetUtcNow(), mustEnrol, result.Method ?? "pwd");
                 await HttpContext.SignInAsync(AdminCookie.Scheme, principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
                 if (mustEnrol)
                 {
@@ -72,13 +103,18 @@ public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeP
                 return LocalRedirect(SafeReturnUrl(ReturnUrl));
             case SignInOutcome.TwoFactorRequired:
                 Ticket = result.Ticket;
+                (OffersCode, OffersPasskey) = (result.User!.TwoFactorEnabled, result.HasPasskey);
                 ModelState.Clear();
                 return Page();
             case SignInOutcome.InvalidCode:
                 Ticket = result.Ticket;
+                (OffersCode, OffersPasskey) = (result.User!.TwoFactorEnabled, result.HasPasskey);
                 ModelState.Clear();
                 Errors.Add("That code is wrong or expired. Codes change every 30 seconds: enter the current one.");
                 return Page();
+            case SignInOutcome.InvalidPasskey:
+                Errors.Add("The passkey could not be verified. Try again, or sign in another way.");
+                return await StayAsync();
             case SignInOutcome.NotStaff:
                 Errors.Add("This account cannot use the admin console: it is for administrators and moderators.");
                 break;
@@ -104,10 +140,40 @@ public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeP
         return Page();
     }
 
-    /// <summary>Only a page of the console: never an open redirect.</summary>
-    internal static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is { Length: > 0 } url && url.StartsWith("/admin", StringComparison.Ordinal) && !url.StartsWith("//", StringComparison.Ordinal)
-            && !url.Contains('\\', StringComparison.Ordinal) && !url.StartsWith("/admin/login", StringComparison.Ordinal)
+    /// <summary>Shows the step the sign-in was at again: the second step while its ticket holds, else the first.</summary>
+    private async Task<IActionResult> StayAsync()
+    {
+        if (!string.IsNullOrEmpty(Ticket) && await signIn.SecondStepsAsync(Ticket, HttpContext) is { } steps)
+        {
+            (OffersCode, OffersPasskey) = steps;
+        }
+        else
+        {
+            Ticket = null;
+        }
+
+        Password = null;
+        ModelState.Clear();
+        return Page();
+    }
+
+    /// <summary>
+    /// Only a path of the console: never an open redirect, and never a value the framework's own local-URL check throws on
+    /// (a tab or backslash that browsers would drop or turn into a slash), so anything unusual falls back to the dashboard.
+    /// </summary>
+    internal static string SafeReturnUrl(string? returnUrl)
+    {
+        const string fallback = "/admin";
+        if (returnUrl is not { Length: > 0 and <= 2048 } url || url.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '\\'))
+        {
+            return fallback;
+        }
+
+        var path = url.Split('?', '#')[0];
+        var underAdmin = path == "/admin" || path.StartsWith("/admin/", StringComparison.Ordinal);
+        var dotSegment = path.Split('/').Any(segment => segment is "." or ".." || segment.StartsWith("%2e", StringComparison.OrdinalIgnoreCase));
+        return underAdmin && !url.Contains("//", StringComparison.Ordinal) && !dotSegment && !path.StartsWith("/admin/login", StringComparison.Ordinal)
             ? url
-            : "/admin";
+            : fallback;
+    }
 }

@@ -119,6 +119,72 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("one_time_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Identity.Passkeys.PasskeyCeremony", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<DateTime>("ExpiresAt");
+
+                    b.Property<string>("Options")
+                        .IsRequired()
+                        .HasMaxLength(16000);
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(20);
+
+                    b.Property<Guid?>("UserId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("passkey_ceremonies", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Identity.Passkeys.PasskeyCredential", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<bool>("BackedUp");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<byte[]>("CredentialId")
+                        .IsRequired()
+                        .HasMaxLength(1023);
+
+                    b.Property<DateTime?>("LastUsedAt");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
+                    b.Property<byte[]>("PublicKey")
+                        .IsRequired()
+                        .HasMaxLength(2048);
+
+                    b.Property<long>("SignCount");
+
+                    b.Property<string>("Transports")
+                        .HasMaxLength(100);
+
+                    b.Property<Guid>("UserId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialId")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("passkey_credentials", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Identity.Sessions.RefreshToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -148,6 +214,10 @@ namespace Spotlight.Data.Migrations
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd();
+
+                    b.Property<string>("Amr")
+                        .IsRequired()
+                        .HasMaxLength(100);
 
                     b.Property<DateTime>("CreatedAt");
 
@@ -1148,6 +1218,23 @@ namespace Spotlight.Data.Migrations
                 });
 
             modelBuilder.Entity("Spotlight.Identity.Accounts.OneTimeToken", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Identity.Passkeys.PasskeyCeremony", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Spotlight.Identity.Passkeys.PasskeyCredential", b =>
                 {
                     b.HasOne("Spotlight.Identity.User", null)
                         .WithMany()

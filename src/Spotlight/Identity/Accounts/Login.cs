@@ -98,7 +98,8 @@ internal static class Login
 
         audit.Add(db, "auth.login_succeeded", "user", user.Id.ToString(), actorId: user.Id);
         metrics.Login("success");
-        return TypedResults.Ok(await tokens.StartSessionAsync(db, user, http.UserAgent(), http.ClientIp()));
+        return TypedResults.Ok(await tokens.StartSessionAsync(db, user, http.UserAgent(), http.ClientIp(),
+            user.TwoFactorEnabled ? TwoFactor.AmrFor(request.TotpCode!) : AuthenticationMethods.PasswordOnly));
     }
 
     private static ProblemHttpResult InvalidCredentials() =>

@@ -80,7 +80,7 @@ internal static class Register
 
         emails.Wake();
         metrics.Registrations.Add(1);
-        var response = await tokens.StartSessionAsync(db, user, http.UserAgent(), http.ClientIp());
+        var response = await tokens.StartSessionAsync(db, user, http.UserAgent(), http.ClientIp(), AuthenticationMethods.PasswordOnly);
         return TypedResults.Created("/api/v1/me", response);
     }
 

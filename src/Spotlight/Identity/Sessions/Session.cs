@@ -23,6 +23,9 @@ public sealed class Session
     public DateTime? RevokedAt { get; set; }
 
     public string? RevokedReason { get; set; }
+
+    /// <summary>How the user signed in (<see cref="Tokens.AuthenticationMethods"/>, space-separated): every token of the family says it.</summary>
+    public string Amr { get; set; } = "";
 }
 
 /// <summary>One refresh token; only its SHA-256 is stored. Spent once used; a spent token presented again is theft.</summary>
@@ -47,6 +50,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>, 
         builder.Property(s => s.UserAgent).HasMaxLength(512);
         builder.Property(s => s.Ip).HasMaxLength(64);
         builder.Property(s => s.RevokedReason).HasMaxLength(50);
+        builder.Property(s => s.Amr).HasMaxLength(100);
         builder.HasIndex(s => new { s.UserId, s.RevokedAt });
         builder.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }

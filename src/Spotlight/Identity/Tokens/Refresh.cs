@@ -67,7 +67,7 @@ internal static class Refresh
 
         var next = tokens.Rotate(db, session);
         await db.SaveChangesAsync();
-        return TypedResults.Ok(tokens.Response(user, session.Id, next));
+        return TypedResults.Ok(tokens.Response(user, session.Id, next, AuthenticationMethods.Read(session.Amr)));
     }
 
     private const string ReusedReason = "refresh_token_reused";

@@ -23,7 +23,8 @@ public sealed class TokenService(PlatformSecrets secrets, JwtOptions options, Ti
 
     public static string HashRefreshToken(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
-    public string CreateAccessToken(User user, Guid sessionId)
+    /// <param name="amr">How the user signed in (<see cref="AuthenticationMethods"/>).</param>
+    public string CreateAccessToken(User user, Guid sessionId, IReadOnlyList<string> amr)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var descriptor = new SecurityTokenDescriptor
@@ -44,24 +45,25 @@ public sealed class TokenService(PlatformSecrets secrets, JwtOptions options, Ti
                 ["email_verified"] = user.EmailConfirmed ? "true" : "false",
                 // A hash of the security stamp: a password reset or ban changes it and the token stops working.
                 ["sst"] = StampHash(user.SecurityStamp),
+                [AuthenticationMethods.Claim] = amr.ToArray(),
             },
         };
         return _handler.CreateToken(descriptor);
     }
 
-    /// <summary>Starts a session (a new token family) and returns the token pair.</summary>
-    public async Task<TokenResponse> StartSessionAsync(SpotlightDb db, User user, string? userAgent, string? ip)
+    /// <summary>Starts a session (a new token family) and returns the token pair; <paramref name="amr"/> says how the user signed in.</summary>
+    public async Task<TokenResponse> StartSessionAsync(SpotlightDb db, User user, string? userAgent, string? ip, IReadOnlyList<string> amr)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var session = new Session
         {
             Id = Guid.CreateVersion7(), UserId = user.Id, UserAgent = Truncate(userAgent, 512), Ip = ip,
-            CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(options.RefreshTokenDays),
+            CreatedAt = now, LastUsedAt = now, ExpiresAt = now.AddDays(options.RefreshTokenDays), Amr = AuthenticationMethods.Store(amr),
         };
         db.Add(session);
         var refresh = NewRefreshToken(db, session.Id, now);
         await db.SaveChangesAsync();
-        return Response(user, session.Id, refresh);
+        return Response(user, session.Id, refresh, amr);
     }
 
     /// <summary>Issues the next refresh token in a family (the caller has marked the previous one spent).</summary>
@@ -73,8 +75,8 @@ public sealed class TokenService(PlatformSecrets secrets, JwtOptions options, Ti
         return NewRefreshToken(db, session.Id, now);
     }
 
-    public TokenResponse Response(User user, Guid sessionId, string refreshToken) =>
-        new(CreateAccessToken(user, sessionId), refreshToken, options.AccessTokenMinutes * 60, MeResponse.From(user));
+    public TokenResponse Response(User user, Guid sessionId, string refreshToken, IReadOnlyList<string> amr) =>
+        new(CreateAccessToken(user, sessionId, amr), refreshToken, options.AccessTokenMinutes * 60, MeResponse.From(user));
 
     private static string NewRefreshToken(SpotlightDb db, Guid sessionId, DateTime now)
     {

@@ -33,13 +33,20 @@ public sealed class TwoFactor(UserManager<User> users, SpotlightIdentityOptions 
         }
 
         var trimmed = code.Replace(" ", "", StringComparison.Ordinal).Trim();
-        if (trimmed.Length == 6 && trimmed.All(char.IsAsciiDigit))
+        if (IsTotpShaped(code))
         {
             return await users.VerifyTwoFactorTokenAsync(tracked, users.Options.Tokens.AuthenticatorTokenProvider, trimmed);
         }
 
         return trimmed.Length <= 32 && (await users.RedeemTwoFactorRecoveryCodeAsync(tracked, trimmed)).Succeeded;
     }
+
+    /// <summary>Whether a login code is a TOTP code (six digits) rather than a recovery code.</summary>
+    public static bool IsTotpShaped(string code) => code.Replace(" ", "", StringComparison.Ordinal).Trim() is { Length: 6 } digits && digits.All(char.IsAsciiDigit);
+
+    /// <summary>What a verified login code adds to the password, as <c>amr</c> says it.</summary>
+    public static IReadOnlyList<string> AmrFor(string code) =>
+        IsTotpShaped(code) ? Tokens.AuthenticationMethods.PasswordAndTotp : Tokens.AuthenticationMethods.PasswordAndRecoveryCode;
 
     public async Task<TwoFactorSetupResponse> SetupAsync(User user)
     {
@@ -58,7 +65,7 @@ public sealed class TwoFactor(UserManager<User> users, SpotlightIdentityOptions 
 
 internal static class TwoFactorApi
 {
-    public static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> Setup(ClaimsPrincipal caller, UserManager<User> users, TwoFactor twoFactor)
+    public static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> Setup(ClaimsPrincipal caller, UserManager<User> users, TwoFactor twoFactor, SpotlightDb db)
     {
         var user = await users.FindByIdAsync(caller.UserId().ToString());
         if (user is null)
@@ -69,6 +76,12 @@ internal static class TwoFactorApi
         if (user.TwoFactorEnabled)
         {
             return ApiProblem.Conflict("two_factor_enabled", "Two-factor authentication is already on; disable it first to enrol a new authenticator.");
+        }
+
+        // An account with a passkey adds TOTP only from a session that used it (a password alone must not add a factor).
+        if (await Passkeys.SecondFactorStepUp.IsMissingAsync(db, caller, user.Id, totpEnabled: false, default))
+        {
+            return Passkeys.SecondFactorStepUp.Problem();
         }
 
         return TypedResults.Ok(await twoFactor.SetupAsync(user));
