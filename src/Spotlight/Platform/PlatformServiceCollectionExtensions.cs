@@ -75,6 +75,8 @@ public static class PlatformServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // The web defaults read "0010" or "+1" as numbers; money and counts are JSON integers, nothing else.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
