@@ -63,15 +63,14 @@ public static class IdentityModule
         services.AddSingleton<AccountEmails>();
         services.AddScoped<TwoFactor>();
 
-        var smtp = builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
-        if (string.IsNullOrWhiteSpace(smtp.Host))
-        {
-            services.AddSingleton<IEmailSender, FileEmailSender>();
-        }
-        else
+        if (EmailSenders.Choose(builder.Configuration, builder.Environment) is { } smtp)
         {
             services.AddSingleton(smtp);
             services.AddSingleton<IEmailSender, SmtpEmailSender>();
+        }
+        else
+        {
+            services.AddSingleton<IEmailSender, FileEmailSender>();
         }
 
         services.AddJob<VerificationEmailJob>();

@@ -42,6 +42,42 @@ public sealed class SmtpOptions
     public bool EnableSsl { get; set; } = true;
 }
 
+/// <summary>
+/// <c>Email:Sender</c>: <c>smtp</c> (needs <c>Email:Smtp:Host</c>) or <c>file</c>. Unset, SMTP is used when a host is
+/// set, else files; but in Production files (live reset tokens on disk) are used only when chosen explicitly.
+/// </summary>
+internal static class EmailSenders
+{
+    public const string Setting = "Email:Sender";
+
+    /// <summary>The SMTP settings to send with, or null for the file sender; refuses to start on a choice that cannot work.</summary>
+    public static SmtpOptions? Choose(IConfiguration configuration, IHostEnvironment environment)
+    {
+        var smtp = configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
+        var hasHost = !string.IsNullOrWhiteSpace(smtp.Host);
+        switch (configuration[Setting]?.Trim().ToLowerInvariant())
+        {
+            case "file":
+                return null;
+            case "smtp":
+                return hasHost ? smtp : throw new StartupRefusedException($"{Setting} is 'smtp' but {SmtpOptions.Section}:Host is not set.");
+            case null or "":
+                if (hasHost)
+                {
+                    return smtp;
+                }
+
+                return environment.IsProduction()
+                    ? throw new StartupRefusedException(
+                        $"No email sender in Production: set {SmtpOptions.Section}:Host (and the other {SmtpOptions.Section}:* settings), " +
+                        $"or {Setting}=file to write mail under the data directory (its files hold live password-reset tokens).")
+                    : null;
+            default:
+                throw new StartupRefusedException($"{Setting} must be 'smtp' or 'file', not '{configuration[Setting]}'.");
+        }
+    }
+}
+
 /// <summary>Production: plain SMTP with STARTTLS, configured under <c>Email:Smtp</c>.</summary>
 internal sealed class SmtpEmailSender(SmtpOptions options) : IEmailSender
 {
