@@ -11,37 +11,46 @@ using Spotlight.Wallet;
 
 // `Spotlight migrate`, `Spotlight backup --out F`, `Spotlight admin create ...` run a command instead of serving.
 var commandLine = CommandLine.Parse(args);
-var builder = WebApplication.CreateBuilder(commandLine.HostArgs);
-
-builder.AddPlatform();
-builder.AddData();
-builder.AddIdentity();
-builder.AddSocial();
-builder.AddWallet();
-builder.AddMessaging();
-builder.AddRealtime();
-builder.AddNotifications();
-builder.AddAdmin();
-
-var app = builder.Build();
-if (commandLine.IsCommand)
+try
 {
-    return await commandLine.RunAsync(app.Services);
+    var builder = WebApplication.CreateBuilder(ContentRoot.Options(commandLine.HostArgs));
+
+    builder.AddPlatform();
+    builder.AddData();
+    builder.AddIdentity();
+    builder.AddSocial();
+    builder.AddWallet();
+    builder.AddMessaging();
+    builder.AddRealtime();
+    builder.AddNotifications();
+    builder.AddAdmin();
+
+    var app = builder.Build();
+    if (commandLine.IsCommand)
+    {
+        return await commandLine.RunAsync(app.Services);
+    }
+
+    app.UsePlatform();
+    app.MapPlatform();
+    app.MapIdentity();
+    app.MapSocial();
+    app.MapWallet();
+    app.MapMessaging();
+    app.MapRealtime();
+    app.MapNotifications();
+    app.MapAdmin();
+
+    await app.MigrateOnStartupAsync();
+    await app.RunAsync();
+    return 0;
 }
-
-app.UsePlatform();
-app.MapPlatform();
-app.MapIdentity();
-app.MapSocial();
-app.MapWallet();
-app.MapMessaging();
-app.MapRealtime();
-app.MapNotifications();
-app.MapAdmin();
-
-await app.MigrateOnStartupAsync();
-await app.RunAsync();
-return 0;
+catch (StartupRefusedException refused) when (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly)
+{
+    // Only when this is the process's own entry point: hosted in a test, the exception goes to the host that called us.
+    await Console.Error.WriteLineAsync("Spotlight did not start: " + refused.Message);
+    return StartupRefusedException.ExitCode;
+}
 
 /// <summary>The entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

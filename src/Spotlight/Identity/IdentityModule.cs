@@ -65,11 +65,20 @@ public static class IdentityModule
         services.AddScoped<TwoFactor>();
         services.AddPasskeys(builder.Configuration, identity);
 
-        // Read live: an SMTP server saved in the admin console applies on every node without a restart.
+// Email:Sender checked at start-up (Production never falls back to files silently); the SMTP settings are read at
+        // each message, so a server saved in the admin console applies on every node without a restart.
+        var emailSender = EmailSenders.Choose(builder.Configuration, builder.Environment);
         services.Configure<SmtpOptions>(builder.Configuration.GetSection(SmtpOptions.Section));
         services.AddSingleton<FileEmailSender>();
         services.AddSingleton<SmtpEmailSender>();
-        services.AddSingleton<IEmailSender, ConfiguredEmailSender>();
+        if (emailSender == EmailSenderKind.File)
+        {
+            services.AddSingleton<IEmailSender>(sp => sp.GetRequiredService<FileEmailSender>());
+        }
+        else
+        {
+            services.AddSingleton<IEmailSender, ConfiguredEmailSender>();
+        }
 
         services.AddJob<VerificationEmailJob>();
         services.AddJob<PasswordResetEmailJob>();

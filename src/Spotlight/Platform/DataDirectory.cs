@@ -3,17 +3,18 @@ namespace Spotlight.Platform;
 /// <summary>Where the embedded database, generated secrets, keys and development mail live (<c>Spotlight:DataDirectory</c>, default <c>./data</c>).</summary>
 public sealed record DataDirectory(string Path)
 {
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
     public static DataDirectory Resolve(IConfiguration configuration)
     {
         var configured = configuration["Spotlight:DataDirectory"];
         var path = System.IO.Path.GetFullPath(string.IsNullOrWhiteSpace(configured) ? "data" : configured);
-        if (!Directory.Exists(path))
+        var directory = Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows() && (directory.UnixFileMode & ~OwnerOnly) != 0 && (directory.UnixFileMode & UnixFileMode.StickyBit) == 0)
         {
-            var directory = Directory.CreateDirectory(path);
-            if (!OperatingSystem.IsWindows())
-            {
-                directory.UnixFileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-            }
+            // Also one made by an older version or by hand: what is inside (database, secrets, mail) is the server's alone.
+            // A sticky folder such as /tmp is shared by design and left as it is.
+            directory.UnixFileMode = OwnerOnly;
         }
 
         return new DataDirectory(path);

@@ -26,6 +26,7 @@ public static class PlatformServiceCollectionExtensions
 
     public static WebApplicationBuilder AddPlatform(this WebApplicationBuilder builder)
     {
+        OwnerOnlyFiles.Apply(); // before anything below writes a file
         var services = builder.Services;
         var configuration = builder.Configuration;
         var dataDirectory = DataDirectory.Resolve(configuration);
@@ -75,6 +76,8 @@ public static class PlatformServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            // The web defaults read "0010" or "+1" as numbers; money and counts are JSON integers, nothing else.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.SnakeCaseLower));
         });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -87,6 +90,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton(configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions());
         services.AddSpotlightHealthChecks();
         services.AddOpenApi(OpenApiDocumentation.Configure);
+        services.AddSingleton(ApiDocumentationOptions.Load(configuration, builder.Environment));
 
         // Security: CORS only for listed origins, request timeouts, graceful drain on SIGTERM.
         // The allowed origins are read per request (IAllowedOrigins), so a source that changes at run time needs no restart.
@@ -210,14 +214,23 @@ public static class PlatformServiceCollectionExtensions
     {
         app.MapHealth();
         app.MapMetrics();
-        app.MapOpenApi("/openapi/{documentName}.json");
-        // Only requests for the docs go through the docs UI's static-file middleware.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/docs"), docs => docs.UseSwaggerUI(o =>
+        var documentation = app.Services.GetRequiredService<ApiDocumentationOptions>();
+        if (documentation.OpenApiDocument)
         {
-            o.RoutePrefix = "docs";
-            o.SwaggerEndpoint("/openapi/v1.json", "Spotlight API v1");
-            o.DocumentTitle = "Spotlight API";
-        }));
+            app.MapOpenApi("/openapi/{documentName}.json");
+        }
+
+        if (documentation.Docs == true)
+        {
+            // Only requests for the docs go through the docs UI's static-file middleware.
+            app.UseWhen(context => context.Request.Path.StartsWithSegments("/docs"), docs => docs.UseSwaggerUI(o =>
+            {
+                o.RoutePrefix = "docs";
+                o.SwaggerEndpoint("/openapi/v1.json", "Spotlight API v1");
+                o.DocumentTitle = "Spotlight API";
+            }));
+        }
+
         return app;
     }
 

@@ -1,3 +1,5 @@
+using Spotlight.Platform;
+
 namespace Spotlight.Wallet;
 
 /// <summary>The <c>Wallet</c> section: splits, catalogs, limits and schedules. Validated at start-up (<see cref="WalletOptionsValidation"/>).</summary>
@@ -67,7 +69,7 @@ public sealed class GiftOptions
     public long Price { get; set; }
 }
 
-/// <summary>Refuses to start on settings that would lose or invent money (a split that is not 100 %, a free gift).</summary>
+/// <summary>Refuses to start on settings that would lose or invent money (a split that is not 100 %, a free gift) or sell nothing (an empty catalog).</summary>
 internal static class WalletOptionsValidation
 {
     public static WalletOptions Validate(WalletOptions options)
@@ -76,6 +78,17 @@ internal static class WalletOptionsValidation
         CheckSplit(problems, "Gift", options.Splits.Gift);
         CheckSplit(problems, "Subscription", options.Splits.Subscription);
         CheckSplit(problems, "PremiumUnlock", options.Splits.PremiumUnlock);
+        // Without them the server would run and sell nothing, silently (the settings file not found, a section misspelt).
+        if (options.Gifts.Count == 0)
+        {
+            problems.Add("Wallet:Gifts is empty: the gift catalog needs at least one gift (Wallet:Gifts:{id} = { Name, Price }); check that appsettings.json was found.");
+        }
+
+        if (options.TopupPackages.Count == 0)
+        {
+            problems.Add("Wallet:TopupPackages is empty: at least one package is needed (Wallet:TopupPackages:{id} = { Coins, Price, Currency }); check that appsettings.json was found.");
+        }
+
         foreach (var (id, package) in options.TopupPackages)
         {
             if (package.Coins < 1 || package.Price < 1 || string.IsNullOrWhiteSpace(package.Currency))
@@ -107,7 +120,7 @@ internal static class WalletOptionsValidation
             problems.Add("Wallet:RenewalIntervalSeconds and Wallet:ReconciliationIntervalMinutes must be positive.");
         }
 
-        return problems.Count == 0 ? options : throw new InvalidOperationException("Invalid wallet settings: " + string.Join(" ", problems));
+        return problems.Count == 0 ? options : throw new StartupRefusedException("Invalid wallet settings: " + string.Join(" ", problems));
     }
 
     private static void CheckSplit(List<string> problems, string name, SplitPercentages split)

@@ -15,6 +15,7 @@ public sealed class ConsoleProductionTests(ConsoleProductionTests.ProductionApp 
         {
             ["Jwt:SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Secrets:EncryptionKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Email:Sender"] = "file", // Production sends no mail files unless told to
         };
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)

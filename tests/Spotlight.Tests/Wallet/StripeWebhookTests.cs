@@ -97,6 +97,22 @@ public sealed class StripeWebhookTests(StripeWebhookTests.StripeApp app) : IClas
         Assert.Equal(0, await app.BalanceAsync(user));
     }
 
+    [Theory]
+    [InlineData("\"amount_total\": 99,", "\"amount_total\": 99, \"amount_total\": 1,")]
+    [InlineData("\"amount_total\": 99,", "\"amount_total\": \"99\",")]
+    [InlineData("\"currency\": \"usd\",", "\"currency\": 840,")]
+    [InlineData("\"type\": \"checkout.session.completed\"", "\"type\": \"checkout.session.completed\", \"type\": \"charge.refunded\"")]
+    public async Task A_signed_stripe_event_with_repeated_or_mistyped_fields_gets_400_invalid_payload(string original, string malformed)
+    {
+        var (user, topupId) = await PendingStripeTopupAsync();
+        var body = RecordedEvent.Replace(original, malformed, StringComparison.Ordinal).Replace("TOPUP_ID", topupId.ToString(), StringComparison.Ordinal)
+            .Replace("evt_1PqR8sLkdIwHu7ixZ3yXcA9f", "evt_" + Guid.NewGuid().ToString("N"), StringComparison.Ordinal);
+        Assert.Contains(malformed.Replace("TOPUP_ID", topupId.ToString(), StringComparison.Ordinal), body, StringComparison.Ordinal);
+
+        await (await app.CreateClient().SendAsync(Signed(body))).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_payload");
+        Assert.Equal(0, await app.BalanceAsync(user));
+    }
+
     public sealed class StripeApp : WalletApp
     {
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)

@@ -106,6 +106,51 @@ public sealed class SubscriptionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
+    private async Task<(TestUser Fan, TestUser Creator, Guid SubscriptionId)> SubscriptionToABannedCreatorAsync()
+    {
+        var (creator, planId) = await CreatorWithPlanAsync(price: 100);
+        var fan = await _app.CreateUserAsync();
+        await _app.FundAsync(fan.Id, 1000);
+        var id = (await SubscribeAsync(fan, creator, planId)).GetProperty("id").GetGuid();
+        var admin = await _app.AdminAsync();
+        await (await admin.Client.PostAsJsonAsync($"/api/v1/admin/users/{creator.Id}/ban", new { reason = "fraud" })).ShouldBeAsync(HttpStatusCode.OK);
+        fan = (await AdvanceAsync(TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1), fan))[0];
+        return (fan, creator, id);
+    }
+
+    [Fact]
+    public async Task A_banned_creators_subscription_is_paused_uncharged_and_renews_after_the_unban()
+    {
+        var (fan, creator, id) = await SubscriptionToABannedCreatorAsync();
+        await RunRenewalsAsync();
+        await RunRenewalsAsync(); // the second run finds it paused and charges nothing either
+        Assert.Equal(1, await ChargesAsync(id));
+        Assert.Equal(900, await _app.BalanceAsync(fan));
+        var paused = await (await fan.Client.GetAsync($"/api/v1/subscriptions/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal("paused", paused.GetProperty("status").GetString());
+        Assert.False(paused.GetProperty("hasAccess").GetBoolean());
+
+        var admin = await _app.AdminAsync();
+        await (await admin.Client.PostAsync($"/api/v1/admin/users/{creator.Id}/unban", null)).ShouldBeAsync(HttpStatusCode.OK);
+        await RunRenewalsAsync();
+        var renewed = await ReadAsync(id);
+        Assert.Equal((SubscriptionStatus.Active, 2), (renewed.Status, await ChargesAsync(id)));
+        Assert.InRange(renewed.CurrentPeriodEnd - _app.Clock.GetUtcNow().UtcDateTime, TimeSpan.FromDays(29.9), TimeSpan.FromDays(30.1));
+        Assert.Equal(800, await _app.BalanceAsync(fan));
+        await _app.AssertBalancedAsync();
+    }
+
+    [Fact]
+    public async Task A_paused_subscription_canceled_by_its_subscriber_ends_at_once()
+    {
+        var (fan, _, id) = await SubscriptionToABannedCreatorAsync();
+        await RunRenewalsAsync();
+        var canceled = await (await fan.Client.DeleteAsync($"/api/v1/subscriptions/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal("expired", canceled.GetProperty("status").GetString());
+        await RunRenewalsAsync();
+        Assert.Equal(1, await ChargesAsync(id));
+    }
+
     [Fact]
     public async Task Two_workers_renewing_at_the_same_moment_charge_the_period_once()
     {

@@ -122,6 +122,38 @@ public sealed class WebhookTests(WalletApp app) : IClassFixture<WalletApp>
         await (await app.CreateClient().PostAsync("/api/v1/payments/webhooks/nobody", new StringContent("{}"))).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
     }
 
+    public static TheoryData<string> MalformedBodies => new()
+    {
+        """{"id":"evt_dup","id":"evt_other","type":"topup.succeeded","data":{"topupId":"TOPUP","amount":100}}""",
+        """{"id":"evt_dup_data","type":"topup.succeeded","data":{"topupId":"TOPUP","amount":100,"amount":900}}""",
+        """{"id":"evt_str_amount","type":"topup.succeeded","data":{"topupId":"TOPUP","amount":"100"}}""",
+        """{"id":"evt_frac_amount","type":"topup.succeeded","data":{"topupId":"TOPUP","amount":100.5}}""",
+        """{"id":42,"type":"topup.succeeded","data":{"topupId":"TOPUP","amount":100}}""",
+        """{"id":"evt_num_topup","type":"topup.succeeded","data":{"topupId":7,"amount":100}}""",
+        """{"id":"evt_data_array","type":"topup.succeeded","data":["TOPUP",100]}""",
+        """{"id":"evt_deep","type":"topup.succeeded","data":""" + new string('[', 200) + new string(']', 200) + "}",
+        """[{"id":"evt_array","type":"topup.succeeded"}]""",
+        "\"topup.succeeded\"",
+        "null",
+        """{"id":"evt_truncated","type":""",
+        "",
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public async Task A_signed_but_malformed_body_gets_400_invalid_payload_and_records_and_credits_nothing(string template)
+    {
+        var (user, topupId) = await PendingTopupAsync();
+        var response = await app.CreateClient().SendAsync(app.Webhook(template.Replace("TOPUP", topupId.ToString(), StringComparison.Ordinal)));
+        await response.ShouldBeProblemAsync(HttpStatusCode.BadRequest, "invalid_payload");
+
+        Assert.Equal(0, await app.BalanceAsync(user));
+        Assert.Equal(0, await app.WithDbAsync(db => db.Set<PaymentEvent>().CountAsync(e => e.TopupId == topupId)));
+        // The well-formed event still credits afterwards: nothing was half-recorded.
+        var receipt = await (await app.CreateClient().SendAsync(app.Webhook(WalletApp.TopupEvent("evt_" + Guid.NewGuid(), topupId, 100)))).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal("credited", receipt.GetProperty("outcome").GetString());
+    }
+
     [Fact]
     public void The_signature_is_stripes_scheme_over_t_dot_body()
     {

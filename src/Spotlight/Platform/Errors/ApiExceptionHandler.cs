@@ -60,9 +60,15 @@ internal sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger, P
                 return (400, "unknown_field", $"The field '{name}' is not accepted by this endpoint.", new Dictionary<string, object?> { ["errors"] = errors });
             }
 
-            return (400, "malformed_json", string.IsNullOrEmpty(field)
-                ? "The request body is not valid JSON for this endpoint."
-                : $"The request body is not valid JSON for this endpoint (at '{field}').", null);
+            if (string.IsNullOrEmpty(field))
+            {
+                return (400, "malformed_json", "The request body is not valid JSON for this endpoint.", null);
+            }
+
+            // A value of the wrong JSON type (a string where coins are counted): named, so the client knows what to fix.
+            const string expected = "This value has the wrong JSON type for this field (coins and counts are JSON integers, not strings).";
+            return (400, "malformed_json", $"The request body is not valid JSON for this endpoint (at '{field}').",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [expected] } });
         }
 
         return bad.StatusCode switch

@@ -20,7 +20,7 @@ internal static class HealthEndpoints
         group.MapGet("/live", Live).WithName("HealthLive").WithSummary("The process is up (no dependency is checked)")
             .Produces<HealthReportResponse>(StatusCodes.Status200OK, "application/json");
         group.MapGet("/ready", Ready).WithName("HealthReady")
-            .WithSummary("Ready for traffic: the database is reachable and migrated, the data directory is writable (503 otherwise)");
+            .WithSummary("Ready for traffic: the database is reachable and migrated, the data directory is writable (503 otherwise); each check's detail for operators only");
     }
 
     // Probes call this every few seconds on every node: the answer never changes, so it is serialized once.
@@ -33,13 +33,21 @@ internal static class HealthEndpoints
         return TypedResults.Text(LiveBody, "application/json");
     }
 
-    private static async Task<Results<Ok<HealthReportResponse>, JsonHttpResult<HealthReportResponse>>> Ready(
-        HealthCheckService health, HttpContext context, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<HealthReportResponse>, JsonHttpResult<HealthReportResponse>, Ok<HealthStatusResponse>, JsonHttpResult<HealthStatusResponse>>> Ready(
+        HealthCheckService health, HttpContext context, MetricsOptions access, IHostEnvironment environment, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(c => c.Tags.Contains("ready"), cancellationToken);
         context.Response.Headers.CacheControl = "no-store";
+        var status = report.Status.ToString().ToLowerInvariant();
+        if (!OperatorAccess.Permits(context, access, environment))
+        {
+            // The checks name the database provider and what failed: for operators only. A load balancer needs the status.
+            var summary = new HealthStatusResponse(status);
+            return report.Status == HealthStatus.Healthy ? TypedResults.Ok(summary) : TypedResults.Json(summary, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         var body = new HealthReportResponse(
-            report.Status.ToString().ToLowerInvariant(),
+            status,
             report.TotalDuration.TotalMilliseconds,
             report.Entries.ToDictionary(e => e.Key, e => new HealthCheckResponse(e.Value.Status.ToString().ToLowerInvariant(), e.Value.Description, e.Value.Duration.TotalMilliseconds)));
         return report.Status == HealthStatus.Healthy
@@ -47,6 +55,9 @@ internal static class HealthEndpoints
             : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 }
+
+/// <summary>What <c>/health/ready</c> tells a caller who is not an operator (<see cref="OperatorAccess"/>).</summary>
+public sealed record HealthStatusResponse(string Status);
 
 public sealed record HealthReportResponse(string Status, double DurationMs, IReadOnlyDictionary<string, HealthCheckResponse> Checks);
 

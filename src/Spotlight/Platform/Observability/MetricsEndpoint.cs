@@ -23,7 +23,7 @@ internal static class MetricsEndpoint
     {
         return endpoints.MapGet("/metrics", (HttpContext context, PrometheusExporter exporter, MetricsOptions options, IHostEnvironment environment) =>
         {
-            if ((options.Restrict ?? environment.IsProduction()) && !IsAllowed(context, options))
+            if (!OperatorAccess.Permits(context, options, environment))
             {
                 return Results.Problem(statusCode: 403, detail: "Metrics are served to the configured networks or with the metrics token.",
                     extensions: new Dictionary<string, object?> { ["code"] = "forbidden" });
@@ -37,6 +37,17 @@ internal static class MetricsEndpoint
         .ProducesProblem(403)
         .DisableRequestTimeout();
     }
+}
+
+/// <summary>
+/// Who sees what only operators should: the metrics and the readiness details. The networks in
+/// <c>Metrics:AllowedNetworks</c> (loopback by default) or the <c>Metrics:Token</c> bearer; everyone while access is not
+/// restricted (<c>Metrics:Restrict</c>, on by default in Production).
+/// </summary>
+internal static class OperatorAccess
+{
+    public static bool Permits(HttpContext context, MetricsOptions options, IHostEnvironment environment) =>
+        !(options.Restrict ?? environment.IsProduction()) || IsAllowed(context, options);
 
     private static bool IsAllowed(HttpContext context, MetricsOptions options)
     {

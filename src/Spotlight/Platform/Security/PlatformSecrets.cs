@@ -43,7 +43,7 @@ public sealed class PlatformSecrets
 
             if (!mayGenerate)
             {
-                throw new InvalidOperationException(
+                throw new StartupRefusedException(
                     $"The setting '{setting}' is required in Production with PostgreSQL (every node must use the same value). " +
                     $"Generate one with: openssl rand -base64 32, and set it as {setting.Replace(":", "__", StringComparison.Ordinal)}.");
             }
@@ -72,12 +72,12 @@ public sealed class PlatformSecrets
         }
         catch (FormatException)
         {
-            throw new InvalidOperationException($"The setting '{setting}' must be base64 (e.g. from: openssl rand -base64 32).");
+            throw new StartupRefusedException($"The setting '{setting}' must be base64 (e.g. from: openssl rand -base64 32).");
         }
 
         return bytes.Length >= KeyBytes
             ? bytes
-            : throw new InvalidOperationException($"The setting '{setting}' must hold at least {KeyBytes} bytes of key material.");
+            : throw new StartupRefusedException($"The setting '{setting}' must hold at least {KeyBytes} bytes of key material.");
     }
 
     private static void Write(string file, JsonObject content)

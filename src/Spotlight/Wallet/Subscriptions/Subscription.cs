@@ -28,6 +28,12 @@ public static class SubscriptionStatus
     public const string Canceled = "canceled";
 
     public const string Expired = "expired";
+
+    /// <summary>
+    /// A renewal found the creator banned: nothing charged, no access past the paid period. The next renewal run after
+    /// an unban charges a new period from then; canceling ends it at once.
+    /// </summary>
+    public const string Paused = "paused";
 }
 
 /// <summary>A subscriber's subscription to a creator's plan.</summary>

@@ -11,7 +11,8 @@ namespace Spotlight.Wallet.Subscriptions;
 /// Renews due subscriptions, retries past-due ones through the grace period, expires canceled and lapsed ones. Each
 /// subscription is handled in a transaction of its own that first advances its period with an update conditional on
 /// the period it read, so two nodes running the job at once charge a period once (the loser's update finds nothing;
-/// the period's unique ledger reference is a second guard).
+/// the period's unique ledger reference is a second guard). Nothing is charged for a banned creator: the subscription
+/// is paused instead, and renews at the first run after the creator is unbanned.
 /// </summary>
 internal sealed class SubscriptionRenewalJob(
     SpotlightDb db, WalletOptions options, IRevenueSplits splits, LedgerWriter ledger, AuditLog audit, DomainEvents events, WalletMetrics metrics, TimeProvider time,
@@ -26,7 +27,9 @@ internal sealed class SubscriptionRenewalJob(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var due = await db.Set<Subscription>().AsNoTracking()
-            .Where(s => (s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.PastDue || s.Status == SubscriptionStatus.Canceled) && s.CurrentPeriodEnd <= now)
+            .Where(s => (s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.PastDue || s.Status == SubscriptionStatus.Canceled
+                    || (s.Status == SubscriptionStatus.Paused && !db.Users.Any(u => u.Id == s.CreatorId && u.BannedAt != null)))
+                && s.CurrentPeriodEnd <= now)
             .OrderBy(s => s.CurrentPeriodEnd).Take(BatchSize).ToListAsync(cancellationToken);
         foreach (var subscription in due)
         {
@@ -35,7 +38,7 @@ internal sealed class SubscriptionRenewalJob(
         }
     }
 
-    /// <summary>What happened to one subscription: renewed, past_due, expired or skipped (another worker got there first).</summary>
+    /// <summary>What happened to one subscription: renewed, past_due, paused, expired or skipped (another worker got there first).</summary>
     internal async Task<string> RenewAsync(Subscription subscription, DateTime now)
     {
         var grace = TimeSpan.FromDays(options.SubscriptionGraceDays);
@@ -43,6 +46,11 @@ internal sealed class SubscriptionRenewalJob(
             || (subscription.Status == SubscriptionStatus.PastDue && subscription.PastDueSince is { } since && now >= since + grace))
         {
             return await ExpireAsync(subscription, now);
+        }
+
+        if (await db.Users.AnyAsync(u => u.Id == subscription.CreatorId && u.BannedAt != null))
+        {
+            return await PauseAsync(subscription);
         }
 
         var renewed = new Subscription
@@ -60,8 +68,10 @@ internal sealed class SubscriptionRenewalJob(
 
         await using (var transaction = await ledger.BeginAsync(db))
         {
+            // Also conditional on the creator not being banned: a ban landing after the check above charges nothing.
             var claimed = await db.Set<Subscription>()
-                .Where(s => s.Id == subscription.Id && s.PeriodNumber == subscription.PeriodNumber && s.Status == subscription.Status)
+                .Where(s => s.Id == subscription.Id && s.PeriodNumber == subscription.PeriodNumber && s.Status == subscription.Status
+                    && !db.Users.Any(u => u.Id == s.CreatorId && u.BannedAt != null))
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.PeriodNumber, renewed.PeriodNumber).SetProperty(s => s.Status, SubscriptionStatus.Active)
                     .SetProperty(s => s.CurrentPeriodStart, renewed.CurrentPeriodStart).SetProperty(s => s.CurrentPeriodEnd, renewed.CurrentPeriodEnd)
                     .SetProperty(s => s.PastDueSince, (DateTime?)null));
@@ -94,8 +104,9 @@ internal sealed class SubscriptionRenewalJob(
 
         await using (var transaction = await ledger.BeginAsync(db))
         {
+            // From active, or from paused when the creator's unban finds the subscriber short of coins.
             var marked = await db.Set<Subscription>()
-                .Where(s => s.Id == subscription.Id && s.PeriodNumber == subscription.PeriodNumber && s.Status == SubscriptionStatus.Active)
+                .Where(s => s.Id == subscription.Id && s.PeriodNumber == subscription.PeriodNumber && s.Status == subscription.Status)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SubscriptionStatus.PastDue).SetProperty(s => s.PastDueSince, now));
             if (marked == 1)
             {
@@ -109,6 +120,30 @@ internal sealed class SubscriptionRenewalJob(
         }
 
         return SubscriptionStatus.PastDue;
+    }
+
+    private async Task<string> PauseAsync(Subscription subscription)
+    {
+        if (subscription.Status == SubscriptionStatus.Paused)
+        {
+            return SubscriptionStatus.Paused;
+        }
+
+        await using var transaction = await ledger.BeginAsync(db);
+        var paused = await db.Set<Subscription>()
+            .Where(s => s.Id == subscription.Id && s.PeriodNumber == subscription.PeriodNumber && s.Status == subscription.Status)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.Status, SubscriptionStatus.Paused).SetProperty(s => s.PastDueSince, (DateTime?)null));
+        if (paused == 0)
+        {
+            return "skipped";
+        }
+
+        audit.Add(db, "wallet.subscription_paused", "subscription", subscription.Id.ToString(), new { reason = "creator_banned", previous = subscription.Status },
+            actorId: subscription.SubscriberId);
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+        logger.LogInformation("Subscription {SubscriptionId} is paused: its creator is banned", subscription.Id);
+        return SubscriptionStatus.Paused;
     }
 
     private async Task<string> ExpireAsync(Subscription subscription, DateTime now)

@@ -144,10 +144,10 @@ internal static class SubscriptionsApi
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        if (subscription.Status is SubscriptionStatus.Active or SubscriptionStatus.PastDue)
+        if (subscription.Status is SubscriptionStatus.Active or SubscriptionStatus.PastDue or SubscriptionStatus.Paused)
         {
-            // A past-due subscription has no paid time left: it ends now. An active one keeps access to its period end.
-            var endsNow = subscription.Status == SubscriptionStatus.PastDue;
+            // A past-due or paused subscription has no paid time left: it ends now. An active one keeps access to its period end.
+            var endsNow = subscription.Status is SubscriptionStatus.PastDue or SubscriptionStatus.Paused;
             var status = endsNow ? SubscriptionStatus.Expired : SubscriptionStatus.Canceled;
             await using var transaction = await db.Database.BeginTransactionAsync();
             // Conditional on the status read, so a renewal running at the same moment is not overwritten.

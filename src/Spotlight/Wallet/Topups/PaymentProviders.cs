@@ -47,8 +47,8 @@ public abstract record WebhookVerification
     /// <summary>A missing, malformed, wrong or stale signature: 400 <c>invalid_signature</c>.</summary>
     public sealed record InvalidSignature(string Reason) : WebhookVerification;
 
-    /// <summary>Signed correctly but not an event this provider understands: 400 <c>invalid_event</c>.</summary>
-    public sealed record InvalidEvent(string Reason) : WebhookVerification;
+    /// <summary>Signed correctly but not an event this provider can read (malformed, duplicate members, wrong types): 400 <c>invalid_payload</c>.</summary>
+    public sealed record InvalidPayload(string Reason) : WebhookVerification;
 
     /// <summary>The provider has no webhook secret (Production on PostgreSQL without the setting): 503.</summary>
     public sealed record NotConfigured(string Reason) : WebhookVerification;
@@ -141,16 +141,52 @@ public static class WebhookSignature
     }
 }
 
-/// <summary>The <c>id</c> and <c>type</c> every provider's event carries, within what <c>payment_events</c> stores.</summary>
-internal static class WebhookEventFields
+/// <summary>
+/// A signed event body, read strictly in one place for every provider: one JSON object, no duplicate member (two
+/// parsers could read two different events from one signature), bounded depth, and the <c>id</c> and <c>type</c>
+/// within what <c>payment_events</c> stores. A field of the wrong type is a malformed event, never a missing one.
+/// </summary>
+internal static class WebhookEventBody
 {
-    public static bool TryRead(JsonObject? json, out string id, out string type)
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false, MaxDepth = 16 };
+
+    /// <summary>Reads the body with <paramref name="read"/>; anything malformed in it becomes <see cref="WebhookVerification.InvalidPayload"/>.</summary>
+    public static WebhookVerification Read(byte[] body, string shape, Func<JsonObject, string, string, WebhookVerification> read)
     {
-        id = json?["id"]?.GetValue<string>() ?? "";
-        type = json?["type"]?.GetValue<string>() ?? "";
-        return !string.IsNullOrWhiteSpace(id) && id.Length <= PaymentEvent.MaxEventIdLength
-            && !string.IsNullOrWhiteSpace(type) && type.Length <= PaymentEvent.MaxTypeLength;
+        try
+        {
+            if (JsonNode.Parse(body, documentOptions: Strict) is not JsonObject json)
+            {
+                return new WebhookVerification.InvalidPayload($"The body is not {shape}: it must be one JSON object.");
+            }
+
+            var id = Text(json["id"]) ?? "";
+            var type = Text(json["type"]) ?? "";
+            if (string.IsNullOrWhiteSpace(id) || id.Length > PaymentEvent.MaxEventIdLength || string.IsNullOrWhiteSpace(type) || type.Length > PaymentEvent.MaxTypeLength)
+            {
+                return new WebhookVerification.InvalidPayload(
+                    $"The event needs an id (up to {PaymentEvent.MaxEventIdLength} characters) and a type (up to {PaymentEvent.MaxTypeLength}).");
+            }
+
+            return read(json, id, type);
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            return new WebhookVerification.InvalidPayload($"The body is not {shape}: it is not valid JSON, repeats a member, nests too deep or has a field of the wrong type.");
+        }
     }
+
+    /// <summary>A string member, or null when absent; any other JSON type throws (a malformed event).</summary>
+    public static string? Text(JsonNode? node) => node?.GetValue<string>();
+
+    /// <summary>An object member, or null when absent; any other JSON type throws.</summary>
+    public static JsonObject? Object(JsonNode? node) => node is null or JsonObject ? (JsonObject?)node : throw new FormatException("Expected a JSON object.");
+
+    /// <summary>An integer member, or null when absent; a string, a fraction or any other type throws.</summary>
+    public static long? Integer(JsonNode? node) =>
+        node is null ? null : node is JsonValue value && value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out var number)
+            ? number
+            : throw new FormatException("Expected a JSON integer.");
 }
 
 /// <summary>
@@ -181,23 +217,12 @@ internal sealed class SandboxPaymentProvider(SandboxWebhookSecret secret) : IPay
             return new WebhookVerification.InvalidSignature(problem);
         }
 
-        try
+        return WebhookEventBody.Read(body, "the sandbox's JSON event", (json, id, type) =>
         {
-            var json = JsonNode.Parse(body) as JsonObject;
-            if (!WebhookEventFields.TryRead(json, out var id, out var type))
-            {
-                return new WebhookVerification.InvalidEvent("The event needs an id (up to 255 characters) and a type.");
-            }
-
-            var data = json!["data"] as JsonObject;
-            Guid? topupId = Guid.TryParse(data?["topupId"]?.GetValue<string>(), out var parsed) ? parsed : null;
-            long? amount = data?["amount"] is JsonValue value && value.TryGetValue<long>(out var coins) ? coins : null;
-            return new WebhookVerification.Valid(new PaymentWebhookEvent(id, type, topupId, amount));
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
-        {
-            return new WebhookVerification.InvalidEvent("The event body is not the sandbox's JSON event.");
-        }
+            var data = WebhookEventBody.Object(json["data"]);
+            Guid? topupId = Guid.TryParse(WebhookEventBody.Text(data?["topupId"]), out var parsed) ? parsed : null;
+            return new WebhookVerification.Valid(new PaymentWebhookEvent(id, type, topupId, WebhookEventBody.Integer(data?["amount"])));
+        });
     }
 }
 

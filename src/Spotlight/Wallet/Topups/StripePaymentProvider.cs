@@ -89,35 +89,24 @@ internal sealed class StripePaymentProvider(IOptionsMonitor<StripeOptions> monit
             return new WebhookVerification.InvalidSignature(problem);
         }
 
-        try
+        return WebhookEventBody.Read(body, "a Stripe event", (json, id, type) =>
         {
-            var json = JsonNode.Parse(body) as JsonObject;
-            if (!WebhookEventFields.TryRead(json, out var id, out var type))
-            {
-                return new WebhookVerification.InvalidEvent("The event needs an id and a type.");
-            }
-
-            var session = json!["data"]?["object"] as JsonObject;
+            var session = WebhookEventBody.Object(WebhookEventBody.Object(json["data"])?["object"]);
             var paid = type is "checkout.session.completed" or "checkout.session.async_payment_succeeded"
-                && session?["payment_status"]?.GetValue<string>() == "paid";
+                && WebhookEventBody.Text(session?["payment_status"]) == "paid";
             if (!paid)
             {
                 // Recorded and acknowledged, nothing credited (an unpaid session, another event type).
                 return new WebhookVerification.Valid(new PaymentWebhookEvent(id, type, null, null));
             }
 
-            var reference = session!["client_reference_id"]?.GetValue<string>() ?? session["metadata"]?["topupId"]?.GetValue<string>();
+            var reference = WebhookEventBody.Text(session!["client_reference_id"]) ?? WebhookEventBody.Text(WebhookEventBody.Object(session["metadata"])?["topupId"]);
             Guid? topupId = Guid.TryParse(reference, out var parsed) ? parsed : null;
-            long? price = session["amount_total"] is JsonValue total && total.TryGetValue<long>(out var cents) ? cents : null;
             return new WebhookVerification.Valid(new PaymentWebhookEvent(id, PaymentWebhookEvent.TopupSucceeded, topupId, null)
             {
-                Price = price,
-                Currency = session["currency"]?.GetValue<string>(),
+                Price = WebhookEventBody.Integer(session["amount_total"]),
+                Currency = WebhookEventBody.Text(session["currency"]),
             });
-        }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
-        {
-            return new WebhookVerification.InvalidEvent("The body is not a Stripe event.");
-        }
+        });
     }
 }

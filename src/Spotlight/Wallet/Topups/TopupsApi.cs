@@ -96,8 +96,9 @@ internal static class TopupsApi
                 metrics.WebhookEvents.Add(1, new("provider", handler.Name), new("outcome", "invalid_signature"));
                 logger.LogWarning("Refused a {Provider} webhook: {Reason}", handler.Name, invalid.Reason);
                 return ApiProblem.Create(400, "invalid_signature", invalid.Reason);
-            case WebhookVerification.InvalidEvent invalid:
-                return ApiProblem.Create(400, "invalid_event", invalid.Reason);
+            case WebhookVerification.InvalidPayload invalid:
+                metrics.WebhookEvents.Add(1, new("provider", handler.Name), new("outcome", "invalid_payload"));
+                return ApiProblem.Create(400, "invalid_payload", invalid.Reason);
             case WebhookVerification.NotConfigured notConfigured:
                 return ApiProblem.Create(503, "provider_not_configured", notConfigured.Reason);
             case WebhookVerification.Valid { Event: var evt }:
