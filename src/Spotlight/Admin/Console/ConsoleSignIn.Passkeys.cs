@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Identity.Passkeys;
 using Spotlight.Identity.Tokens;
+using Spotlight.Platform.Errors;
 using Spotlight.Platform.RateLimiting;
 
 namespace Spotlight.Admin.Console;

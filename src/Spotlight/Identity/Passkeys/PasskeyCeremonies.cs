@@ -2,7 +2,6 @@ using System.Text.Json;
 using Fido2NetLib;
 using Fido2NetLib.Exceptions;
 using Fido2NetLib.Objects;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Platform.Audit;
@@ -12,28 +11,14 @@ namespace Spotlight.Identity.Passkeys;
 
 public sealed record PasskeyCeremonyResponse(Guid CeremonyId, JsonElement Options);
 
-/// <summary>Why a passkey operation was refused; the API answers it as a problem, the console as a message.</summary>
-public sealed record PasskeyRefusal(int Status, string Code, string Detail, string? Field = null)
+/// <summary>The refusals particular to passkeys (the type is the one every use case returns, <see cref="Refusal"/>).</summary>
+public static class PasskeyRefusals
 {
-    public static PasskeyRefusal Invalid(string field, string message) => new(StatusCodes.Status400BadRequest, "validation_failed", message, field);
-
-    public static readonly PasskeyRefusal SignInFailed = new(StatusCodes.Status401Unauthorized, "invalid_passkey",
+    public static readonly Refusal SignInFailed = new(StatusCodes.Status401Unauthorized, "invalid_passkey",
         "The passkey could not be verified. Begin the sign-in again.");
 
-    public static readonly PasskeyRefusal CeremonyExpired = new(StatusCodes.Status400BadRequest, "passkey_ceremony_expired",
+    public static readonly Refusal CeremonyExpired = new(StatusCodes.Status400BadRequest, "passkey_ceremony_expired",
         "This registration has expired, was already finished, or was begun by someone else. Begin again.");
-
-    public ProblemHttpResult ToProblem() => Field is null
-        ? ApiProblem.Create(Status, Code, Detail)
-        : ApiProblem.Create(Status, Code, Detail, new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [Field] = [Detail] } });
-}
-
-/// <summary>A result or the refusal that stands in for it.</summary>
-public readonly record struct PasskeyOutcome<T>(T? Value, PasskeyRefusal? Refusal)
-{
-    public static implicit operator PasskeyOutcome<T>(T value) => new(value, null);
-
-    public static implicit operator PasskeyOutcome<T>(PasskeyRefusal refusal) => new(default, refusal);
 }
 
 public sealed record PasskeySignIn(User User, PasskeyCredential Passkey);
@@ -46,7 +31,7 @@ public sealed record PasskeySignIn(User User, PasskeyCredential Passkey);
 /// </summary>
 public sealed class PasskeyCeremonies(SpotlightDb db, IFido2 fido2, PasskeyOptions options, AuditLog audit, TimeProvider time)
 {
-    public async Task<PasskeyOutcome<PasskeyCeremonyResponse>> BeginRegistrationAsync(User user, CancellationToken cancellationToken)
+    public async Task<Outcome<PasskeyCeremonyResponse>> BeginRegistrationAsync(User user, CancellationToken cancellationToken)
     {
         var existing = await db.Set<PasskeyCredential>().AsNoTracking().Where(p => p.UserId == user.Id).Select(p => p.CredentialId).ToListAsync(cancellationToken);
         if (existing.Count >= options.MaxPerUser)
@@ -71,7 +56,7 @@ public sealed class PasskeyCeremonies(SpotlightDb db, IFido2 fido2, PasskeyOptio
         return await StoreAsync(user.Id, PasskeyCeremony.Registration, request.ToJson(), cancellationToken);
     }
 
-    public async Task<PasskeyOutcome<PasskeyCredential>> FinishRegistrationAsync(
+    public async Task<Outcome<PasskeyCredential>> FinishRegistrationAsync(
         Guid userId, Guid ceremonyId, JsonElement credential, string? name, CancellationToken cancellationToken)
     {
         var checkedName = CheckName(name ?? "Passkey");
@@ -89,13 +74,13 @@ public sealed class PasskeyCeremonies(SpotlightDb db, IFido2 fido2, PasskeyOptio
         // bounded ids keep those within their column for Passkeys:MaxPerUser keys. Real authenticators use 16–128 bytes.
         if (attestation.RawId is null || attestation.RawId.Length > PasskeyCredential.MaxAcceptedCredentialIdLength)
         {
-            return PasskeyRefusal.Invalid("credential", $"This authenticator's credential id is longer than {PasskeyCredential.MaxAcceptedCredentialIdLength} bytes; use another authenticator.");
+            return Refusal.Invalid("credential", $"This authenticator's credential id is longer than {PasskeyCredential.MaxAcceptedCredentialIdLength} bytes; use another authenticator.");
         }
 
         var ceremony = await TakeAsync(ceremonyId, PasskeyCeremony.Registration, cancellationToken);
         if (ceremony is null || ceremony.UserId != userId)
         {
-            return PasskeyRefusal.CeremonyExpired;
+            return PasskeyRefusals.CeremonyExpired;
         }
 
         if (await db.Set<PasskeyCredential>().CountAsync(p => p.UserId == userId, cancellationToken) >= options.MaxPerUser)
@@ -118,7 +103,7 @@ public sealed class PasskeyCeremonies(SpotlightDb db, IFido2 fido2, PasskeyOptio
             await audit.WriteAsync(db, "auth.passkey_registration_failed", "user", userId.ToString(), new { reason = e.Code.ToString() });
             return e.Code == Fido2ErrorCode.NonUniqueCredentialId
                 ? Exists()
-                : new PasskeyRefusal(StatusCodes.Status400BadRequest, "invalid_passkey", "The authenticator's response could not be verified: " + e.Message);
+                : new Refusal(StatusCodes.Status400BadRequest, "invalid_passkey", "The authenticator's response could not be verified: " + e.Message);
         }
 
         var now = time.GetUtcNow().UtcDateTime;
@@ -166,7 +151,7 @@ public sealed class PasskeyCeremonies(SpotlightDb db, IFido2 fido2, PasskeyOptio
     }
 
     /// <summary>Verifies an assertion; <paramref name="userId"/> is the account a second-factor ceremony was begun for (null: passwordless).</summary>
-    public async Task<PasskeyOutcome<PasskeySignIn>> FinishAssertionAsync(Guid ceremonyId, JsonElement credential, Guid? userId, CancellationToken cancellationToken)
+    public async Task<Outcome<PasskeySignIn>> FinishAssertionAsync(Guid ceremonyId, JsonElement credential, Guid? userId, CancellationToken cancellationToken)
     {
         if (Read<AuthenticatorAssertionRawResponse>(credential) is not { RawId.Length: > 0 } assertion)
         {
@@ -221,15 +206,15 @@ public sealed class PasskeyCeremonies(SpotlightDb db, IFido2 fido2, PasskeyOptio
     }
 
     /// <summary>A name for a passkey: 1–64 characters, no control characters.</summary>
-    public static PasskeyOutcome<string> CheckName(string? name)
+    public static Outcome<string> CheckName(string? name)
     {
         var trimmed = name?.Trim();
         return string.IsNullOrEmpty(trimmed) || trimmed.Length > PasskeyCredential.MaxNameLength || trimmed.Any(char.IsControl)
-            ? PasskeyRefusal.Invalid("name", $"Give 1 to {PasskeyCredential.MaxNameLength} characters, without control characters.")
+            ? Refusal.Invalid("name", $"Give 1 to {PasskeyCredential.MaxNameLength} characters, without control characters.")
             : trimmed;
     }
 
-    private async Task<PasskeyOutcome<PasskeyCeremonyResponse>> StoreAsync(Guid? userId, string purpose, string optionsJson, CancellationToken cancellationToken)
+    private async Task<Outcome<PasskeyCeremonyResponse>> StoreAsync(Guid? userId, string purpose, string optionsJson, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         // Ceremonies nobody finished are swept as new ones begin: the table holds minutes' worth at most.
@@ -257,17 +242,17 @@ public sealed class PasskeyCeremonies(SpotlightDb db, IFido2 fido2, PasskeyOptio
         return claimed && ceremony.ExpiresAt > time.GetUtcNow().UtcDateTime ? ceremony : null;
     }
 
-    private async Task<PasskeyRefusal> FailedAsync(Guid? userId, string reason)
+    private async Task<Refusal> FailedAsync(Guid? userId, string reason)
     {
         await audit.WriteAsync(db, "auth.passkey_login_failed", userId is null ? null : "user", userId?.ToString(), new { reason }, actorId: userId);
-        return PasskeyRefusal.SignInFailed;
+        return PasskeyRefusals.SignInFailed;
     }
 
-    private async Task<PasskeyRefusal> CloneSuspectedAsync(PasskeyCredential passkey, long presented)
+    private async Task<Refusal> CloneSuspectedAsync(PasskeyCredential passkey, long presented)
     {
         await audit.WriteAsync(db, "auth.passkey_clone_suspected", "passkey", passkey.Id.ToString(),
             new { stored = passkey.SignCount, presented }, actorId: passkey.UserId);
-        return PasskeyRefusal.SignInFailed;
+        return PasskeyRefusals.SignInFailed;
     }
 
     private static T? Read<T>(JsonElement credential)
@@ -283,11 +268,11 @@ public sealed class PasskeyCeremonies(SpotlightDb db, IFido2 fido2, PasskeyOptio
         }
     }
 
-    private static PasskeyRefusal Malformed() => PasskeyRefusal.Invalid("credential", "Give the PublicKeyCredential as JSON (its toJSON() form).");
+    private static Refusal Malformed() => Refusal.Invalid("credential", "Give the PublicKeyCredential as JSON (its toJSON() form).");
 
-    private PasskeyRefusal LimitReached() =>
+    private Refusal LimitReached() =>
         new(StatusCodes.Status409Conflict, "passkey_limit_reached", $"An account can have at most {options.MaxPerUser} passkeys: remove one first.");
 
-    private static PasskeyRefusal Exists() =>
+    private static Refusal Exists() =>
         new(StatusCodes.Status409Conflict, "passkey_exists", "This authenticator is already registered.");
 }

@@ -52,7 +52,7 @@ internal static class PasskeysApi
     {
         if (request.CeremonyId is not { } ceremonyId || request.Credential is not { } credential)
         {
-            return PasskeyRefusal.Invalid(request.CeremonyId is null ? "ceremonyId" : "credential", "This field is required.").ToProblem();
+            return Refusal.Invalid(request.CeremonyId is null ? "ceremonyId" : "credential", "This field is required.").ToProblem();
         }
 
         // Checked again at the finish: a factor may have been added since this ceremony began.
@@ -139,7 +139,7 @@ internal static class PasskeysApi
     {
         if (request.CeremonyId is not { } ceremonyId || request.Credential is not { } credential)
         {
-            return PasskeyRefusal.Invalid(request.CeremonyId is null ? "ceremonyId" : "credential", "This field is required.").ToProblem();
+            return Refusal.Invalid(request.CeremonyId is null ? "ceremonyId" : "credential", "This field is required.").ToProblem();
         }
 
         var signedIn = await ceremonies.FinishAssertionAsync(ceremonyId, credential, null, http.RequestAborted);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.Paging;
 using Spotlight.Realtime.Fanout;
@@ -28,7 +29,7 @@ internal static class ConversationsApi
     {
         var me = caller.UserId();
         var others = (request.MemberIds ?? []).Where(id => id != me).Distinct().ToList();
-        var checks = new Checks();
+        var checks = new FieldErrors();
         if (others.Count == 0)
         {
             checks.Add("memberIds", "Name at least one other user.");
@@ -44,7 +45,7 @@ internal static class ConversationsApi
             checks.Add("title", $"Give 1 to {MessagingOptions.MaxTitleLength} characters, or leave it out.");
         }
 
-        if (checks.Failed)
+        if (checks.Any)
         {
             return checks.ToRefusal().ToProblem();
         }

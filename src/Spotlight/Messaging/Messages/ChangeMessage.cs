@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Messaging.Attachments;
 using Spotlight.Messaging.Conversations;
+using Spotlight.Platform.Errors;
 using Spotlight.Realtime.Fanout;
 
 namespace Spotlight.Messaging.Messages;

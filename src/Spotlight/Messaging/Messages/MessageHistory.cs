@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Messaging.Conversations;
+using Spotlight.Platform.Errors;
 using Spotlight.Platform.Paging;
 
 namespace Spotlight.Messaging.Messages;

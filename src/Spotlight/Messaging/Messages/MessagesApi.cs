@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.Paging;
 
@@ -15,7 +16,7 @@ internal static class MessagesApi
     public static async Task<Results<Ok<Page<MessageResponse>>, ProblemHttpResult>> History(
         Guid id, ClaimsPrincipal caller, MessageHistory history, int? limit, string? cursor, long? after, CancellationToken cancellationToken)
     {
-        var checks = new Checks();
+        var checks = new FieldErrors();
         var size = limit ?? PageRequest.DefaultLimit;
         if (size is < 1 or > PageRequest.MaxLimit)
         {
@@ -40,7 +41,7 @@ internal static class MessagesApi
             }
         }
 
-        if (checks.Failed)
+        if (checks.Any)
         {
             return checks.ToRefusal().ToProblem();
         }

@@ -1,9 +1,10 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Spotlight.Data;
 using Spotlight.Messaging.Attachments;
 using Spotlight.Messaging.Conversations;
+using Spotlight.Platform.Errors;
 using Spotlight.Platform.Events;
 using Spotlight.Realtime.Fanout;
 using Spotlight.Realtime.Presence;
@@ -239,7 +240,7 @@ public sealed class PostMessage(
 
     private static Refusal? Check(string? clientMessageId, string? text, IReadOnlyList<Guid> attachmentIds, MessagingOptions options)
     {
-        var checks = new Checks();
+        var checks = new FieldErrors();
         if (!TextRules.IsClientId(clientMessageId, MessagingOptions.MaxClientMessageIdLength))
         {
             checks.Add("clientMessageId", $"Give 1 to {MessagingOptions.MaxClientMessageIdLength} printable ASCII characters, unique per message you send.");
@@ -267,7 +268,7 @@ public sealed class PostMessage(
             checks.Add("attachmentIds", "An attachment is listed twice.");
         }
 
-        return checks.Failed ? checks.ToRefusal() : null;
+        return checks.Any ? checks.ToRefusal() : null;
     }
 
     internal sealed class TakenSequence

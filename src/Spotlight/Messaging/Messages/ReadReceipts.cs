@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Messaging.Conversations;
+using Spotlight.Platform.Errors;
 using Spotlight.Realtime.Fanout;
 
 namespace Spotlight.Messaging.Messages;

@@ -40,5 +40,8 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <summary>The errors as a use case's refusal (400 <c>validation_failed</c>).</summary>
+    public Refusal ToRefusal() => Refusal.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+
     public ValidationProblem ToProblem() => ApiProblem.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
 }

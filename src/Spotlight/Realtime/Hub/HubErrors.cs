@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Spotlight.Messaging;
+using Spotlight.Platform.Errors;
 
 namespace Spotlight.Realtime.Hub;
 

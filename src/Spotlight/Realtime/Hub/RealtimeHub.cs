@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Spotlight.Messaging;
 using Spotlight.Messaging.Messages;
+using Spotlight.Messaging;
+using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.Paging;
 using Spotlight.Realtime.Connections;

@@ -6,6 +6,7 @@ using Spotlight.Admin.Console;
 using Spotlight.Data;
 using Spotlight.Identity.Passkeys;
 using Spotlight.Platform.Audit;
+using Spotlight.Platform.Errors;
 
 namespace Spotlight.Admin.Pages.Passkeys;
 
