@@ -23,6 +23,15 @@ public sealed class Session
     public DateTime? RevokedAt { get; set; }
 
     public string? RevokedReason { get; set; }
+
+    /// <summary>
+    /// When the user changed their security stamp from this session (password change, 2FA on), the stamp hash this
+    /// session's access tokens carry: they stay good until <see cref="KeptStampUntil"/> (their expiry), so the device that
+    /// made the change keeps working while every other session ends.
+    /// </summary>
+    public string? KeptStampHash { get; set; }
+
+    public DateTime? KeptStampUntil { get; set; }
 }
 
 /// <summary>One refresh token; only its SHA-256 is stored. Spent once used; a spent token presented again is theft.</summary>
@@ -47,6 +56,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>, 
         builder.Property(s => s.UserAgent).HasMaxLength(512);
         builder.Property(s => s.Ip).HasMaxLength(64);
         builder.Property(s => s.RevokedReason).HasMaxLength(50);
+        builder.Property(s => s.KeptStampHash).HasMaxLength(16);
         builder.HasIndex(s => new { s.UserId, s.RevokedAt });
         builder.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }
