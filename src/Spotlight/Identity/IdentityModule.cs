@@ -106,15 +106,15 @@ public static class IdentityModule
         auth.MapPost("/login", Login.Handle).RequireRateLimit("login").WithName("Login").WithSummary("Sign in with email and password (and a TOTP code when 2FA is on)");
         auth.MapPost("/refresh", Refresh.Handle).WithName("Refresh").WithSummary("Trade a refresh token for a new token pair; the old refresh token is spent");
         auth.MapPost("/logout", Logout.Handle).WithName("Logout").WithSummary("End the session (token family) of a refresh token");
-        auth.MapGet("/sessions", SessionsApi.List).RequireAuthorization().WithName("ListSessions").WithSummary("The caller's active sessions");
+        auth.MapGet("/sessions", SessionsApi.List).RequireAuthorization().WithName("ListSessions").WithSummary("The caller's active sessions, one page");
         auth.MapDelete("/sessions/{id:guid}", SessionsApi.Revoke).RequireAuthorization().WithName("RevokeSession").WithSummary("End one of the caller's sessions");
         auth.MapPost("/password/forgot", PasswordApi.Forgot).RequireRateLimit("password-reset").WithName("ForgotPassword").WithSummary("Email a password-reset link (202 whether or not the account exists)");
         auth.MapPost("/password/reset", PasswordApi.Reset).RequireRateLimit("password-reset").WithName("ResetPassword").WithSummary("Set a new password with a reset token; ends every session");
-        auth.MapPost("/password/change", PasswordApi.Change).RequireAuthorization().WithName("ChangePassword").WithSummary("Change the password; ends every session");
+        auth.MapPost("/password/change", PasswordApi.Change).RequireAuthorization().WithName("ChangePassword").WithSummary("Change the password; ends every other session");
         auth.MapPost("/email/verify", PasswordApi.VerifyEmail).WithName("VerifyEmail").WithSummary("Confirm the email address with the emailed token");
         auth.MapPost("/email/verify/resend", PasswordApi.ResendVerification).RequireAuthorization().WithName("ResendVerification").WithSummary("Send the verification email again");
         auth.MapPost("/2fa/setup", TwoFactorApi.Setup).RequireAuthorization().WithName("SetupTwoFactor").WithSummary("Start TOTP enrolment: a new secret and recovery codes (not active until enabled)");
-        auth.MapPost("/2fa/enable", TwoFactorApi.Enable).RequireAuthorization().WithName("EnableTwoFactor").WithSummary("Turn TOTP on with a current code");
+        auth.MapPost("/2fa/enable", TwoFactorApi.Enable).RequireAuthorization().WithName("EnableTwoFactor").WithSummary("Turn TOTP on with a current code; ends every other session");
         auth.MapPost("/2fa/disable", TwoFactorApi.Disable).RequireAuthorization().WithName("DisableTwoFactor").WithSummary("Turn TOTP off with a current code or a recovery code");
         auth.MapPost("/2fa/recovery-codes", TwoFactorApi.NewRecoveryCodes).RequireAuthorization().WithName("NewRecoveryCodes").WithSummary("Replace the recovery codes (shown once)");
         auth.MapPasskeys();

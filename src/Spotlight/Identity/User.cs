@@ -32,6 +32,9 @@ public sealed class User : IdentityUser<Guid>
 
     public int FollowingCount { get; set; }
 
+    /// <summary>The RFC 6238 time step of the last TOTP code accepted: a code of that step or an earlier one is a replay.</summary>
+    public long? LastTotpTimeStep { get; set; }
+
     public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public bool IsInRole(string role) => RoleList.Contains(role, StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Spotlight.Platform.Audit;
 using Spotlight.Tests.Infrastructure;
 
@@ -75,6 +76,20 @@ public sealed class AuditLogTests(SpotlightApp app) : IClassFixture<SpotlightApp
         Assert.Equal("true", invalid.QuerySelector("#from")!.GetAttribute("aria-invalid"));
         var empty = await console.GetPageAsync($"/admin/audit?target={Guid.NewGuid()}");
         Assert.Contains("No entry matches these filters.", empty.QuerySelector(".empty-state")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_actor_filter_finds_an_account_by_its_email_as_typed_with_accents()
+    {
+        var admin = await app.CreateAdminAsync();
+        var domain = $"{Guid.NewGuid():N}.org";
+        var registered = await app.CreateClientFrom(TestRemoteIp.NextAddress()).PostAsJsonAsync("/api/v1/auth/register",
+            new { email = $"zoë@{domain}", password = "lantern orchard violet 51", handle = app.UniqueHandle() });
+        var id = (await registered.ShouldBeAsync(HttpStatusCode.Created)).GetProperty("user").GetProperty("id").GetGuid();
+        var target = Guid.NewGuid().ToString();
+        await SeedAsync(id, target, ("test.gamma", new DateTime(2026, 3, 1, 12, 0, 0, DateTimeKind.Utc)));
+
+        Assert.Equal(["test.gamma"], Actions(await Get(admin, $"?actor={Uri.EscapeDataString($"ZOË@{domain}")}&target={target}")));
     }
 
     private static string[] Actions(System.Text.Json.JsonElement page) =>

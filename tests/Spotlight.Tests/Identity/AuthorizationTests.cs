@@ -46,11 +46,11 @@ public sealed class AuthorizationTests(SpotlightApp app) : IClassFixture<Spotlig
     {
         var alice = await app.CreateUserAsync();
         var bob = await app.CreateUserAsync();
-        var bobSessions = await (await bob.Client.GetAsync("/api/v1/auth/sessions")).ShouldBeAsync(HttpStatusCode.OK);
+        var bobSessions = (await (await bob.Client.GetAsync("/api/v1/auth/sessions")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("items");
         var bobSession = bobSessions[0].GetProperty("id").GetString();
         Assert.True(bobSessions[0].GetProperty("current").GetBoolean());
 
-        var aliceSessions = await (await alice.Client.GetAsync("/api/v1/auth/sessions")).ShouldBeAsync(HttpStatusCode.OK);
+        var aliceSessions = (await (await alice.Client.GetAsync("/api/v1/auth/sessions")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("items");
         Assert.DoesNotContain(aliceSessions.EnumerateArray(), s => s.GetProperty("id").GetString() == bobSession);
         await (await alice.Client.DeleteAsync($"/api/v1/auth/sessions/{bobSession}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(HttpStatusCode.OK, (await bob.Client.GetAsync("/api/v1/me")).StatusCode);
@@ -62,7 +62,7 @@ public sealed class AuthorizationTests(SpotlightApp app) : IClassFixture<Spotlig
         var user = await app.CreateUserAsync();
         var laptop = (await (await app.CreateClientFrom(TestRemoteIp.NextAddress()).PostAsJsonAsync("/api/v1/auth/login", new { email = user.Email, password = user.Password }))
             .Content.ReadFromJsonAsync<TokenPair>(SpotlightApp.Json))!;
-        var sessions = await (await user.Client.GetAsync("/api/v1/auth/sessions")).ShouldBeAsync(HttpStatusCode.OK);
+        var sessions = (await (await user.Client.GetAsync("/api/v1/auth/sessions")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("items");
         Assert.Equal(2, sessions.GetArrayLength());
         var laptopSession = sessions.EnumerateArray().Single(s => !s.GetProperty("current").GetBoolean()).GetProperty("id").GetString();
 

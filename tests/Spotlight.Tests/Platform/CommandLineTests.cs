@@ -49,6 +49,8 @@ public sealed class CommandLineTests(SpotlightApp app) : IClassFixture<Spotlight
 
     [Theory]
     [InlineData("qwertyuiop")] // one of the 10,000 most common
+    [InlineData("password123")] // not on the list, but easily guessed
+    [InlineData("qwertyuiop1")]
     [InlineData("short")]
     [InlineData("")]
     public async Task Admin_create_refuses_a_weak_password(string password)

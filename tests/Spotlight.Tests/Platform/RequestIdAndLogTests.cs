@@ -86,7 +86,7 @@ public sealed class RequestIdAndLogTests(VerboseLogApp app) : IClassFixture<Verb
         Assert.True(setupBody.Contains("secret", StringComparison.Ordinal), setupBody);
         var setup = JsonDocument.Parse(setupBody).RootElement;
         var secret = setup.GetProperty("secret").GetString()!;
-        await authorized.PostAsJsonAsync("/api/v1/auth/2fa/enable", new { code = Totp.Code(secret) });
+        await authorized.PostAsJsonAsync("/api/v1/auth/2fa/enable", new { code = Totp.Code(secret, app.Clock.GetUtcNow()) });
         var badToken = app.Authorized(tokens.AccessToken + "tampered");
         await badToken.GetAsync("/api/v1/me");
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Accounts;
 using Spotlight.Identity;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
@@ -53,8 +54,9 @@ public sealed record AuditFilter(string? Actor, string? Action, string? Target, 
             Guid? actorId = Guid.TryParse(actor, out var parsed) ? parsed : null;
             if (actorId is null)
             {
-                var normalized = actor.TrimStart('@').ToUpperInvariant();
-                actorId = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == normalized || u.NormalizedUserName == normalized)
+                var handle = actor.TrimStart('@').ToUpperInvariant();
+                var email = AccountRules.NormalizeEmail(actor);
+                actorId = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == email || u.NormalizedUserName == handle)
                     .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken) ?? Guid.Empty;
             }
 

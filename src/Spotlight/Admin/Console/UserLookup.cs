@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Accounts;
 
 namespace Spotlight.Admin.Console;
 
@@ -15,8 +16,9 @@ internal static class UserLookup
             return await db.Users.AsNoTracking().AnyAsync(u => u.Id == id, cancellationToken) ? id : null;
         }
 
-        var normalized = value.TrimStart('@').ToUpperInvariant();
-        return await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == normalized || u.NormalizedUserName == normalized)
+        var handle = value.TrimStart('@').ToUpperInvariant();
+        var email = AccountRules.NormalizeEmail(value);
+        return await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == email || u.NormalizedUserName == handle)
             .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken);
     }
 

@@ -67,7 +67,8 @@ public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFa
             return Page();
         }
 
-        await users.SetTwoFactorEnabledAsync(user, true);
+        // No refresh-token family is this console session: every API session of the account ends.
+        await twoFactor.EnableAsync(user, currentSession: null);
         RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, TwoFactor.RecoveryCodeCount))?.ToList() ?? [];
         await audit.WriteAsync(db, "auth.2fa_enabled", "user", user.Id.ToString(), new { via = "admin_console" });
         // Enabling changed the security stamp: sign in again with the new one, and without the enrolment restriction.

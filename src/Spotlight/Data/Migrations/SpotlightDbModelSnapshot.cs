@@ -93,6 +93,10 @@ namespace Spotlight.Data.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd();
 
+                    b.Property<string>("Binding")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
                     b.Property<DateTime>("CreatedAt");
 
                     b.Property<DateTime>("ExpiresAt");
@@ -226,6 +230,11 @@ namespace Spotlight.Data.Migrations
                     b.Property<string>("Ip")
                         .HasMaxLength(64);
 
+                    b.Property<string>("KeptStampHash")
+                        .HasMaxLength(16);
+
+                    b.Property<DateTime?>("KeptStampUntil");
+
                     b.Property<DateTime>("LastUsedAt");
 
                     b.Property<DateTime?>("RevokedAt");
@@ -281,6 +290,8 @@ namespace Spotlight.Data.Migrations
                     b.Property<int>("FollowingCount");
 
                     b.Property<DateTime?>("LastSeenAt");
+
+                    b.Property<long?>("LastTotpTimeStep");
 
                     b.Property<bool>("LockoutEnabled");
 

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -60,7 +62,10 @@ internal static class MeApi
         return TypedResults.Ok(MeResponse.From(user));
     }
 
-    /// <summary>An https URL the clients load; the server never fetches it (no server-side request forgery).</summary>
+    /// <summary>
+    /// An https URL to a public host. The server never fetches it, but every client that shows the profile does: a
+    /// loopback, private or link-local address would point other people's browsers and apps into their own networks.
+    /// </summary>
     internal static void CheckAvatarUrl(FieldErrors errors, string? url)
     {
         if (string.IsNullOrEmpty(url))
@@ -76,6 +81,45 @@ internal static class MeApi
         {
             errors.Add("avatarUrl", "Use an https:// URL.");
         }
+        else if (IsLocalHost(uri))
+        {
+            errors.Add("avatarUrl", "Use an https:// URL on a public host, not localhost or a private, loopback or link-local address.");
+        }
+    }
+
+    private static bool IsLocalHost(Uri uri)
+    {
+        var host = uri.IdnHost.TrimEnd('.');
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) ||
+            !host.Contains('.', StringComparison.Ordinal) && uri.HostNameType == UriHostNameType.Dns)
+        {
+            return true;
+        }
+
+        if (!IPAddress.TryParse(uri.HostNameType == UriHostNameType.IPv6 ? host.Trim('[', ']') : host, out var address) ||
+            uri.HostNameType is not (UriHostNameType.IPv4 or UriHostNameType.IPv6))
+        {
+            return false;
+        }
+
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            var first = address.GetAddressBytes()[0];
+            return IPAddress.IsLoopback(address) || address.Equals(IPAddress.IPv6None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal ||
+                   address.IsIPv6UniqueLocal || address.IsIPv6Multicast || (first & 0xFE) == 0xFC;
+        }
+
+        var b = address.GetAddressBytes();
+        return b[0] is 0 or 10 or 127 || b[0] >= 224 ||
+               b[0] == 169 && b[1] == 254 ||                // link-local, cloud metadata
+               b[0] == 172 && b[1] is >= 16 and <= 31 ||
+               b[0] == 192 && b[1] == 168 ||
+               b[0] == 100 && b[1] is >= 64 and <= 127;     // carrier-grade NAT
     }
 
     private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();

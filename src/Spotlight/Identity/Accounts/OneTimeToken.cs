@@ -7,7 +7,11 @@ using Spotlight.Identity.Tokens;
 
 namespace Spotlight.Identity.Accounts;
 
-/// <summary>A single-use, expiring token sent by email (verification, password reset); only its hash is stored.</summary>
+/// <summary>
+/// A single-use, expiring token sent by email (verification, password reset); only its hash is stored. Each is bound to
+/// the account's state when it was issued (<see cref="Binding"/>): a reset link dies with any change of the security
+/// stamp (password change or reset, 2FA, roles, ban) or of the email, a verification link with a change of the email.
+/// </summary>
 public sealed class OneTimeToken
 {
     public const string EmailVerification = "email_verification";
@@ -27,19 +31,28 @@ public sealed class OneTimeToken
 
     public DateTime? UsedAt { get; set; }
 
-    public static string Issue(SpotlightDb db, Guid userId, string purpose, DateTime now, TimeSpan lifetime)
+    /// <summary>A hash of what the token is bound to: the security stamp and email for a reset, the email for verification.</summary>
+    public required string Binding { get; set; }
+
+    public static string Issue(SpotlightDb db, User user, string purpose, DateTime now, TimeSpan lifetime)
     {
         var token = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
         db.Add(new OneTimeToken
         {
-            Id = Guid.CreateVersion7(), UserId = userId, Purpose = purpose, TokenHash = TokenService.HashRefreshToken(token),
-            CreatedAt = now, ExpiresAt = now + lifetime,
+            Id = Guid.CreateVersion7(), UserId = user.Id, Purpose = purpose, TokenHash = TokenService.HashRefreshToken(token),
+            CreatedAt = now, ExpiresAt = now + lifetime, Binding = Bind(purpose, user.SecurityStamp, user.NormalizedEmail),
         });
         return token;
     }
 
-    /// <summary>Spends the token if it is live; the conditional update makes two concurrent uses spend it once.</summary>
-    public static async Task<Guid?> RedeemAsync(SpotlightDb db, string? token, string purpose, DateTime now)
+    public static string Bind(string purpose, string? securityStamp, string? normalizedEmail) =>
+        TokenService.HashRefreshToken(purpose == PasswordReset ? $"{purpose}|{securityStamp}|{normalizedEmail}" : $"{purpose}|{normalizedEmail}");
+
+    /// <summary>
+    /// Spends the token if it is live and the account is still as it was when the token was issued; the conditional
+    /// update makes two concurrent uses spend it once. Returns the account as read (its stamp is what a reset must still find).
+    /// </summary>
+    public static async Task<User?> RedeemAsync(SpotlightDb db, string? token, string purpose, DateTime now)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100)
         {
@@ -53,9 +66,16 @@ public sealed class OneTimeToken
             return null;
         }
 
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == found.UserId);
+        if (user is null || !CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.ASCII.GetBytes(found.Binding), System.Text.Encoding.ASCII.GetBytes(Bind(purpose, user.SecurityStamp, user.NormalizedEmail))))
+        {
+            return null;
+        }
+
         var spent = await db.Set<OneTimeToken>().Where(t => t.Id == found.Id && t.UsedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.UsedAt, now));
-        return spent == 1 ? found.UserId : null;
+        return spent == 1 ? user : null;
     }
 }
 
@@ -66,6 +86,7 @@ internal sealed class OneTimeTokenConfiguration : IEntityTypeConfiguration<OneTi
         builder.ToTable("one_time_tokens");
         builder.Property(t => t.Purpose).HasMaxLength(30);
         builder.Property(t => t.TokenHash).HasMaxLength(64);
+        builder.Property(t => t.Binding).HasMaxLength(64);
         builder.HasIndex(t => t.TokenHash).IsUnique();
         builder.HasIndex(t => t.UserId);
         builder.HasOne<User>().WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);

@@ -53,11 +53,10 @@ internal static class PasswordApi
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync();
-        var userId = await OneTimeToken.RedeemAsync(db, request.Token, OneTimeToken.PasswordReset, time.GetUtcNow().UtcDateTime);
-        var user = userId is null ? null : await db.Users.SingleOrDefaultAsync(u => u.Id == userId);
+        var user = await OneTimeToken.RedeemAsync(db, request.Token, OneTimeToken.PasswordReset, time.GetUtcNow().UtcDateTime);
         if (user is null)
         {
-            return ApiProblem.Create(400, "invalid_token", "This reset link is invalid, used or expired. Ask for a new one.");
+            return InvalidResetToken();
         }
 
         var policyErrors = new FieldErrors();
@@ -67,15 +66,25 @@ internal static class PasswordApi
             return policyErrors.ToProblem();
         }
 
-        user.PasswordHash = await hashing.HashAsync(user, request.NewPassword!, http.RequestAborted);
-        if (user.PasswordHash is null)
+        var hash = await hashing.HashAsync(user, request.NewPassword!, http.RequestAborted);
+        if (hash is null)
         {
             return Register.Busy(http);
         }
 
-        user.SecurityStamp = Guid.NewGuid().ToString("N");
-        user.AccessFailedCount = 0;
-        user.LockoutEnd = null;
+        // Only if the stamp the token was bound to is still the account's: of two reset links used at once, one wins.
+        var issuedStamp = user.SecurityStamp;
+        var newStamp = Guid.NewGuid().ToString("N");
+        var changed = await db.Users.Where(u => u.Id == user.Id && u.SecurityStamp == issuedStamp).ExecuteUpdateAsync(s => s
+            .SetProperty(u => u.PasswordHash, hash)
+            .SetProperty(u => u.SecurityStamp, newStamp)
+            .SetProperty(u => u.AccessFailedCount, 0)
+            .SetProperty(u => u.LockoutEnd, (DateTimeOffset?)null));
+        if (changed == 0)
+        {
+            return InvalidResetToken();
+        }
+
         audit.Add(db, "auth.password_reset", "user", user.Id.ToString(), actorId: user.Id);
         await db.SaveChangesAsync();
         await sessions.RevokeAllAsync(db, user.Id, "password_reset");
@@ -83,9 +92,14 @@ internal static class PasswordApi
         return TypedResults.NoContent();
     }
 
+    /// <summary>
+    /// Needs the current password, counted toward the login lockout (a stolen access token must not buy unlimited
+    /// guesses; while locked even the right password gets the wrong-password answer). Ends every other session; the
+    /// caller's keeps going (its access tokens run to their expiry, its refresh token gives tokens under the new stamp).
+    /// </summary>
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Change(
         ChangePasswordRequest request, ClaimsPrincipal caller, SpotlightDb db, PasswordPolicy policy, PasswordHashing hashing,
-        SessionRevoker sessions, AuditLog audit, HttpContext http)
+        Lockout lockout, SessionRevoker sessions, AuditLog audit, HttpContext http)
     {
         var id = caller.UserId();
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id);
@@ -94,21 +108,27 @@ internal static class PasswordApi
             return ApiProblem.NotFound();
         }
 
-        var errors = new FieldErrors().Required("currentPassword", request.CurrentPassword);
+        var errors = new FieldErrors().Required("currentPassword", request.CurrentPassword).MaxLength("currentPassword", request.CurrentPassword, PasswordPolicy.MaximumLength);
         policy.Check(errors, "newPassword", request.NewPassword, user.Email, user.Handle);
         if (errors.Any)
         {
             return errors.ToProblem();
         }
 
+        var locked = lockout.IsLockedOut(user);
         var verdict = await hashing.VerifyAsync(user, request.CurrentPassword!, http.RequestAborted);
         if (verdict is null)
         {
             return Register.Busy(http);
         }
 
-        if (verdict == PasswordVerificationResult.Failed)
+        if (locked || verdict == PasswordVerificationResult.Failed)
         {
+            if (!locked)
+            {
+                await lockout.RecordFailureAsync(db, user, "wrong_current_password");
+            }
+
             return ApiProblem.Validation("currentPassword", "The current password is wrong.");
         }
 
@@ -118,12 +138,17 @@ internal static class PasswordApi
             return Register.Busy(http);
         }
 
+        var previousStamp = user.SecurityStamp;
         user.SecurityStamp = Guid.NewGuid().ToString("N");
+        user.AccessFailedCount = 0;
         audit.Add(db, "auth.password_changed", "user", user.Id.ToString());
         await db.SaveChangesAsync();
-        await sessions.RevokeAllAsync(db, user.Id, "password_changed");
+        await sessions.RevokeOthersAsync(db, user.Id, caller.SessionId(), previousStamp, "password_changed");
         return TypedResults.NoContent();
     }
+
+    private static ProblemHttpResult InvalidResetToken() =>
+        ApiProblem.Create(400, "invalid_token", "This reset link is invalid, used or expired. Ask for a new one.");
 
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> VerifyEmail(
         VerifyEmailRequest request, SpotlightDb db, AuditLog audit, TimeProvider time)
@@ -134,7 +159,7 @@ internal static class PasswordApi
             return errors.ToProblem();
         }
 
-        var userId = await OneTimeToken.RedeemAsync(db, request.Token, OneTimeToken.EmailVerification, time.GetUtcNow().UtcDateTime);
+        var userId = (await OneTimeToken.RedeemAsync(db, request.Token, OneTimeToken.EmailVerification, time.GetUtcNow().UtcDateTime))?.Id;
         if (userId is null)
         {
             return ApiProblem.Create(400, "invalid_token", "This verification link is invalid, used or expired. Ask for a new one.");

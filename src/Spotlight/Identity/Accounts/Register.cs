@@ -19,7 +19,7 @@ internal static class Register
         AccountEmails emails, AuditLog audit, IdentityMetrics metrics, TimeProvider time, HttpContext http)
     {
         var handle = AccountRules.NormalizeHandle(request.Handle);
-        var email = request.Email?.Trim();
+        var email = AccountRules.CanonicalEmail(request.Email);
         var errors = new FieldErrors();
         AccountRules.CheckEmail(errors, "email", email);
         if (string.IsNullOrEmpty(handle))

@@ -41,7 +41,7 @@ internal sealed class AdminCreateCommand : ICliCommand
         {
             if (!options.ContainsKey("promote"))
             {
-                throw new CommandException($"An account with the email {email.Trim()} exists. Add --promote to make it an administrator.");
+                throw new CommandException($"An account with the email {AccountRules.CanonicalEmail(email)} exists. Add --promote to make it an administrator.");
             }
 
             if (!existing.IsInRole(Role.Admin))
@@ -75,7 +75,7 @@ internal sealed class AdminCreateCommand : ICliCommand
         var user = new User
         {
             Id = Guid.CreateVersion7(),
-            Email = email.Trim(),
+            Email = AccountRules.CanonicalEmail(email),
             NormalizedEmail = normalizedEmail,
             UserName = handle,
             NormalizedUserName = handle.ToUpperInvariant(),

@@ -35,7 +35,7 @@ internal sealed class VerificationEmailJob(SpotlightDb db, IEmailSender sender, 
             return;
         }
 
-        var token = OneTimeToken.Issue(db, user.Id, OneTimeToken.EmailVerification, time.GetUtcNow().UtcDateTime, TimeSpan.FromHours(options.EmailTokenHours));
+        var token = OneTimeToken.Issue(db, user, OneTimeToken.EmailVerification, time.GetUtcNow().UtcDateTime, TimeSpan.FromHours(options.EmailTokenHours));
         await db.SaveChangesAsync(cancellationToken);
         var link = $"{options.PublicBaseUrl.TrimEnd('/')}/verify-email?token={Uri.EscapeDataString(token)}";
         await sender.SendAsync(new EmailMessage(user.Email, "Confirm your email address",
@@ -57,7 +57,7 @@ internal sealed class PasswordResetEmailJob(SpotlightDb db, IEmailSender sender,
             return;
         }
 
-        var token = OneTimeToken.Issue(db, user.Id, OneTimeToken.PasswordReset, time.GetUtcNow().UtcDateTime, TimeSpan.FromMinutes(options.PasswordResetTokenMinutes));
+        var token = OneTimeToken.Issue(db, user, OneTimeToken.PasswordReset, time.GetUtcNow().UtcDateTime, TimeSpan.FromMinutes(options.PasswordResetTokenMinutes));
         await db.SaveChangesAsync(cancellationToken);
         var link = $"{options.PublicBaseUrl.TrimEnd('/')}/reset-password?token={Uri.EscapeDataString(token)}";
         await sender.SendAsync(new EmailMessage(user.Email, "Reset your password",

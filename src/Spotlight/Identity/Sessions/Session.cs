@@ -26,6 +26,14 @@ public sealed class Session
 
     /// <summary>How the user signed in (<see cref="Tokens.AuthenticationMethods"/>, space-separated): every token of the family says it.</summary>
     public string Amr { get; set; } = "";
+    /// <summary>
+    /// When the user changed their security stamp from this session (password change, 2FA on), the stamp hash this
+    /// session's access tokens carry: they stay good until <see cref="KeptStampUntil"/> (their expiry), so the device that
+    /// made the change keeps working while every other session ends.
+    /// </summary>
+    public string? KeptStampHash { get; set; }
+
+    public DateTime? KeptStampUntil { get; set; }
 }
 
 /// <summary>One refresh token; only its SHA-256 is stored. Spent once used; a spent token presented again is theft.</summary>
@@ -51,6 +59,7 @@ internal sealed class SessionConfiguration : IEntityTypeConfiguration<Session>, 
         builder.Property(s => s.Ip).HasMaxLength(64);
         builder.Property(s => s.RevokedReason).HasMaxLength(50);
         builder.Property(s => s.Amr).HasMaxLength(100);
+        builder.Property(s => s.KeptStampHash).HasMaxLength(16);
         builder.HasIndex(s => new { s.UserId, s.RevokedAt });
         builder.HasOne<User>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -6,6 +6,7 @@ using Spotlight.Identity.Tokens;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
+using Spotlight.Platform.Paging;
 
 namespace Spotlight.Identity.Sessions;
 
@@ -13,7 +14,7 @@ public sealed record SessionResponse(Guid Id, string? UserAgent, string? Ip, Dat
 
 internal static class SessionsApi
 {
-    public static async Task<Ok<List<SessionResponse>>> List(ClaimsPrincipal caller, SpotlightDb db, TimeProvider time)
+    public static async Task<Ok<Page<SessionResponse>>> List(ClaimsPrincipal caller, SpotlightDb db, TimeProvider time)
     {
         var userId = caller.UserId();
         var current = caller.SessionId();
@@ -21,9 +22,11 @@ internal static class SessionsApi
         var sessions = await db.Set<Session>().AsNoTracking()
             .Where(s => s.UserId == userId && s.RevokedAt == null && s.ExpiresAt > now)
             .OrderByDescending(s => s.LastUsedAt)
-            .Take(100)
+            .Take(PageRequest.MaxLimit)
             .ToListAsync();
-        return TypedResults.Ok(sessions.Select(s => new SessionResponse(s.Id, s.UserAgent, s.Ip, s.CreatedAt, s.LastUsedAt, s.ExpiresAt, s.Id == current)).ToList());
+        // One page holds them all (at most 100 live sessions are listed), so there is never a next cursor.
+        return TypedResults.Ok(new Page<SessionResponse>(
+            [.. sessions.Select(s => new SessionResponse(s.Id, s.UserAgent, s.Ip, s.CreatedAt, s.LastUsedAt, s.ExpiresAt, s.Id == current))], null));
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Revoke(
@@ -46,14 +49,39 @@ internal static class SessionsApi
 }
 
 /// <summary>Ends sessions for the reasons another module has (a ban, a password reset, an admin's action).</summary>
-public sealed class SessionRevoker(SessionStateCache cache, TimeProvider time)
+public sealed class SessionRevoker(SessionStateCache cache, JwtOptions jwt, TimeProvider time)
 {
-    public async Task<int> RevokeAllAsync(SpotlightDb db, Guid userId, string reason)
+    public Task<int> RevokeAllAsync(SpotlightDb db, Guid userId, string reason) => RevokeAsync(db, userId, reason, keep: null);
+
+    /// <summary>
+    /// After the user changed their security stamp from <paramref name="current"/>: ends every other session, and lets the
+    /// current one's access tokens (made under <paramref name="previousStamp"/>) run to their expiry.
+    /// </summary>
+    public async Task<int> RevokeOthersAsync(SpotlightDb db, Guid userId, Guid? current, string? previousStamp, string reason)
     {
-        var ids = await db.Set<Session>().Where(s => s.UserId == userId && s.RevokedAt == null).Select(s => s.Id).ToListAsync();
+        if (current is { } kept)
+        {
+            var until = time.GetUtcNow().UtcDateTime.AddMinutes(jwt.AccessTokenMinutes).AddSeconds(jwt.ClockSkewSeconds);
+            var stampHash = TokenService.StampHash(previousStamp);
+            await db.Set<Session>().Where(s => s.Id == kept && s.UserId == userId)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.KeptStampHash, stampHash).SetProperty(x => x.KeptStampUntil, until));
+            cache.Evict([kept]);
+        }
+
+        return await RevokeAsync(db, userId, reason, current);
+    }
+
+    private async Task<int> RevokeAsync(SpotlightDb db, Guid userId, string reason, Guid? keep)
+    {
+        var live = db.Set<Session>().Where(s => s.UserId == userId && s.RevokedAt == null);
+        if (keep is { } kept)
+        {
+            live = live.Where(s => s.Id != kept);
+        }
+
+        var ids = await live.Select(s => s.Id).ToListAsync();
         var now = time.GetUtcNow().UtcDateTime;
-        var count = await db.Set<Session>().Where(s => s.UserId == userId && s.RevokedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason));
+        var count = await live.ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason));
         cache.Evict(ids);
         return count;
     }

@@ -92,7 +92,7 @@ public sealed class SessionStateCache(IMemoryCache cache, IServiceScopeFactory s
             cache.Set(key, entry, Lifetime);
         }
 
-        return entry.State is { } state && state.Live(now) && state.StampHash == stamp;
+        return entry.State is { } state && state.Live(now) && state.Accepts(stamp, now);
     }
 
     /// <summary>Forgets what this node knows of the sessions, so a change made here takes effect at once.</summary>
@@ -114,14 +114,18 @@ public sealed class SessionStateCache(IMemoryCache cache, IServiceScopeFactory s
             from s in db.Set<Session>().AsNoTracking()
             join u in db.Users.AsNoTracking() on s.UserId equals u.Id
             where s.Id == sessionId
-            select new { s.RevokedAt, s.ExpiresAt, u.SecurityStamp, u.BannedAt }).SingleOrDefaultAsync(cancellationToken);
-        return row is null ? null : new SessionState(TokenService.StampHash(row.SecurityStamp), row.RevokedAt is null && row.BannedAt is null, row.ExpiresAt);
+            select new { s.RevokedAt, s.ExpiresAt, u.SecurityStamp, u.BannedAt, s.KeptStampHash, s.KeptStampUntil }).SingleOrDefaultAsync(cancellationToken);
+        return row is null ? null : new SessionState(TokenService.StampHash(row.SecurityStamp), row.RevokedAt is null && row.BannedAt is null, row.ExpiresAt,
+            row.KeptStampHash, row.KeptStampUntil);
     }
 
     private sealed record Entry(SessionState? State, DateTime LoadedAt);
 
-    private sealed record SessionState(string StampHash, bool Active, DateTime ExpiresAt)
+    private sealed record SessionState(string StampHash, bool Active, DateTime ExpiresAt, string? KeptStampHash, DateTime? KeptStampUntil)
     {
         public bool Live(DateTime now) => Active && ExpiresAt > now;
+
+        /// <summary>The user's stamp, or the one this session's tokens carried when the user changed it from here.</summary>
+        public bool Accepts(string stamp, DateTime now) => StampHash == stamp || (KeptStampHash == stamp && KeptStampUntil > now);
     }
 }
