@@ -2,10 +2,15 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Spotlight.Admin.Console;
+using Spotlight.Data;
+using Spotlight.Identity;
+using Spotlight.Identity.Sessions;
+using Spotlight.Identity.Tokens;
+using Spotlight.Platform.Http;
 
 namespace Spotlight.Admin.Pages;
 
-public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeProvider time) : AdminPage
+public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, SpotlightDb db, AdminOptions options, TimeProvider time) : AdminPage
 {
     [BindProperty]
     [Display(Name = "Email")]
@@ -56,13 +61,16 @@ public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeP
             result = await signIn.CheckPasswordAsync(Email, Password, HttpContext);
         }
 
+        var code = Code;
         Code = null;
         switch (result.Outcome)
         {
             case SignInOutcome.SignedIn:
                 var user = result.User!;
                 var mustEnrol = options.RequireTwoFactor == true && !user.TwoFactorEnabled;
-                var principal = AdminCookie.CreatePrincipal(user, time.GetUtcNow(), mustEnrol, user.TwoFactorEnabled ? "pwd otp" : "pwd");
+                var amr = user.TwoFactorEnabled ? TwoFactor.AmrFor(code!) : AuthenticationMethods.PasswordOnly;
+                var sessionId = await sessions.StartAsync(db, user, HttpContext.UserAgent(), HttpContext.ClientIp(), amr, TimeSpan.FromHours(options.AbsoluteTimeoutHours));
+                var principal = AdminCookie.CreatePrincipal(user, time.GetUtcNow(), mustEnrol, amr, sessionId);
                 await HttpContext.SignInAsync(AdminCookie.Scheme, principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
                 if (mustEnrol)
                 {

@@ -39,7 +39,7 @@ internal static class SessionsApi
             return ApiProblem.NotFound("No active session of yours has this id.");
         }
 
-        cache.Evict([id]);
+        await cache.EvictAsync([id]);
         await audit.WriteAsync(db, "auth.session_revoked", "session", id.ToString());
         return TypedResults.NoContent();
     }
@@ -54,7 +54,8 @@ public sealed class SessionRevoker(SessionStateCache cache, TimeProvider time)
         var now = time.GetUtcNow().UtcDateTime;
         var count = await db.Set<Session>().Where(s => s.UserId == userId && s.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason));
-        cache.Evict(ids);
+        await cache.EvictAsync(ids);
+        await cache.EvictUserAsync(userId);
         return count;
     }
 }
