@@ -60,6 +60,7 @@ public static class IdentityModule
         services.AddSingleton<TokenService>();
         services.AddSingleton<SessionStateCache>();
         services.AddSingleton<SessionRevoker>();
+        services.AddSingleton<CookieSessions>();
         services.AddSingleton<UserEvents>();
         services.AddSingleton<AccountEmails>();
         services.AddScoped<TwoFactor>();

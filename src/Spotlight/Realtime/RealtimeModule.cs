@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Spotlight.Data;
 using Spotlight.Identity;
+using Spotlight.Identity.Tokens;
 using Spotlight.Platform;
 using Spotlight.Platform.Jobs;
 using Spotlight.Realtime.Connections;
@@ -60,6 +61,8 @@ public static class RealtimeModule
 
         services.AddSingleton<ISignalDelivery, PresenceDelivery>();
         services.AddSingleton<ISignalDelivery, LiveDelivery>();
+        services.AddSingleton<ISignalDelivery, SessionStateDelivery>();
+        services.AddSingleton<ISessionStateListener, SessionStateSignals>();
         services.AddScoped<PresenceTracker>();
         services.AddScoped<IPresence>(sp => sp.GetRequiredService<PresenceTracker>());
         services.AddHostedService<NodeHeartbeat>();

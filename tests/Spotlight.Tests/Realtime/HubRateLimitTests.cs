@@ -95,6 +95,26 @@ public sealed partial class HubRateLimitTests(HubBudgetApp app) : IClassFixture<
         }
     }
 
+    [Fact]
+    public async Task Typing_signals_store_nothing_and_spend_only_the_connections_flood_limit_not_the_users_budget()
+    {
+        var (ann, bob) = (await app.CreateUserAsync(), await app.CreateUserAsync());
+        var conversation = (await Chat.DirectAsync(bob, ann)).ToString();
+        await using var hub = await app.ConnectHubAsync(ann);
+        app.StartNextMinute();
+
+        // Twice the minute's budget of typing signals, paced under the per-connection limit.
+        for (var i = 0; i < HubBudgetApp.FreePerMinute * 2; i++)
+        {
+            Assert.Null((await hub.TryInvokeAsync("Typing", conversation)).Error);
+            await Task.Delay(60);
+        }
+
+        var me = await ann.Client.GetAsync("/api/v1/me");
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        Assert.Equal((HubBudgetApp.FreePerMinute - 1).ToString(CultureInfo.InvariantCulture), me.Headers.GetValues("X-RateLimit-Remaining").Single());
+    }
+
     [PostgresFact]
     public async Task Connections_of_one_user_on_two_nodes_share_one_budget()
     {

@@ -2,17 +2,16 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.EntityFrameworkCore;
-using Spotlight.Data;
 using Spotlight.Identity;
+using Spotlight.Identity.Sessions;
 using Spotlight.Identity.Tokens;
 
 namespace Spotlight.Admin.Console;
 
 /// <summary>
 /// The console's own sign-in: a cookie separate from the API's bearer tokens (HttpOnly, SameSite=Strict, Secure in
-/// Production), sliding idle expiry and an absolute lifetime. Every request re-reads the account, so a ban, a role change
-/// or a password reset (any change of security stamp) ends a console session at once.
+/// Production), sliding idle expiry and an absolute lifetime, backed by a server-side session row (its id in the cookie),
+/// so ending that session (sign-out, a ban, a password change, any change of security stamp) refuses the cookie.
 /// </summary>
 public static class AdminCookie
 {
@@ -31,17 +30,22 @@ public static class AdminCookie
     public const string SignedInAtClaim = "signed_in_at";
     public const string StampClaim = "sst";
 
-    public static ClaimsPrincipal CreatePrincipal(User user, DateTimeOffset signedInAt, bool enrolmentPending, string method)
+    public const string SessionClaim = "sid";
+
+    /// <param name="amr">How the user signed in (<see cref="AuthenticationMethods"/>).</param>
+    /// <param name="sessionId">The server-side session (<see cref="CookieSessions"/>) that every request checks.</param>
+    public static ClaimsPrincipal CreatePrincipal(User user, DateTimeOffset signedInAt, bool enrolmentPending, IEnumerable<string> amr, Guid sessionId)
     {
         var claims = new List<Claim>
         {
             new("sub", user.Id.ToString()),
             new("name", user.Handle),
             new("email", user.Email ?? ""),
+            new(SessionClaim, sessionId.ToString()),
             new(StampClaim, TokenService.StampHash(user.SecurityStamp)),
             new(SignedInAtClaim, signedInAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
-            new("amr", method),
         };
+        claims.AddRange(amr.Select(method => new Claim(AuthenticationMethods.Claim, method)));
         claims.AddRange(user.RoleList.Where(r => r is Role.Admin or Role.Moderator).Select(r => new Claim("role", r)));
         if (enrolmentPending)
         {
@@ -94,31 +98,21 @@ public static class AdminCookie
     private static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal!;
-        var options = context.HttpContext.RequestServices.GetRequiredService<AdminOptions>();
-        var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        var services = context.HttpContext.RequestServices;
+        var options = services.GetRequiredService<AdminOptions>();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var signedInAt = long.TryParse(principal.FindFirstValue(SignedInAtClaim), CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : DateTimeOffset.MinValue;
+        // The session row, not the cookie, decides: sign-out, a ban, a password change or any new stamp (a role or 2FA
+        // change) refuses even a copied cookie, on every node (the check is cached briefly and evicted everywhere).
         var valid = now - signedInAt < TimeSpan.FromHours(options.AbsoluteTimeoutHours)
-            && Guid.TryParse(principal.FindFirstValue("sub"), out var userId)
-            && await IsStillStaffAsync(context.HttpContext.RequestServices.GetRequiredService<SpotlightDb>(), userId, principal.FindFirstValue(StampClaim));
+            && (principal.IsInRole(Role.Admin) || principal.IsInRole(Role.Moderator))
+            && await services.GetRequiredService<SessionStateCache>().IsCurrentAsync(principal, context.HttpContext.RequestAborted);
         if (!valid)
         {
             context.RejectPrincipal();
             await context.HttpContext.SignOutAsync(Scheme);
         }
-    }
-
-    private static async Task<bool> IsStillStaffAsync(SpotlightDb db, Guid userId, string? stamp)
-    {
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId)
-            .Select(u => new { u.Roles, u.SecurityStamp, u.BannedAt }).SingleOrDefaultAsync();
-        if (user is null || user.BannedAt is not null || TokenService.StampHash(user.SecurityStamp) != stamp)
-        {
-            return false;
-        }
-
-        var roles = user.Roles.Split(',', StringSplitOptions.TrimEntries);
-        return roles.Contains(Role.Admin) || roles.Contains(Role.Moderator);
     }
 }

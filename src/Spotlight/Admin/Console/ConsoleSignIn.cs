@@ -106,7 +106,7 @@ public sealed partial class ConsoleSignIn(
                 HasPasskey: await HasPasskeyAsync(user.Id, http.RequestAborted));
         }
 
-        return await FinishAsync(user, "pwd otp mfa");
+        return await FinishAsync(user, string.Join(' ', TwoFactor.AmrFor(code)));
     }
 
     private (Guid UserId, string Stamp)? ReadTicket(string ticket)

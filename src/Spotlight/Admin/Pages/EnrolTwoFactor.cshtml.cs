@@ -13,7 +13,7 @@ namespace Spotlight.Admin.Pages;
 /// authenticator key, confirmed with a current code, then ten recovery codes shown once.
 /// </summary>
 [AllowDuringEnrolment]
-public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFactor, SpotlightDb db, AuditLog audit, TimeProvider time, SpotlightIdentityOptions identity, AdminOptions options) : AdminPage
+public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFactor, SpotlightDb db, AuditLog audit, TimeProvider time, SpotlightIdentityOptions identity, AdminOptions options, Identity.Tokens.SessionStateCache sessions) : AdminPage
 {
     public string? Secret { get; private set; }
 
@@ -67,8 +67,9 @@ public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFa
             return Page();
         }
 
-        // No refresh-token family is this console session: every API session of the account ends.
-        await twoFactor.EnableAsync(user, currentSession: null);
+        // Every other session of the account ends (API sessions and other console sign-ins); this console session stays.
+        var consoleSession = Guid.TryParse(User.FindFirst(AdminCookie.SessionClaim)?.Value, out var sid) ? sid : (Guid?)null;
+        await twoFactor.EnableAsync(user, consoleSession);
         RecoveryCodes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, TwoFactor.RecoveryCodeCount))?.ToList() ?? [];
         await audit.WriteAsync(db, "auth.2fa_enabled", "user", user.Id.ToString(), new { via = "admin_console" });
         // Enabling changed the security stamp: sign in again with the new one, and without the enrolment restriction.
@@ -96,8 +97,13 @@ public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFa
 
     private async Task SignInAgainAsync(User user, bool enrolmentPending)
     {
+        // Identity changed the stamp: without this, the cached old one would refuse the new cookie for up to 30 s.
+        await sessions.EvictUserAsync(user.Id);
         var signedInAt = long.TryParse(User.FindFirst(AdminCookie.SignedInAtClaim)?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : time.GetUtcNow();
-        await HttpContext.SignInAsync(AdminCookie.Scheme, AdminCookie.CreatePrincipal(user, signedInAt, enrolmentPending, user.TwoFactorEnabled ? "pwd otp" : "pwd"),
+        // The same server-side session and the same sign-in methods: enrolling is not signing in with the new factor.
+        var amr = User.FindAll(Identity.Tokens.AuthenticationMethods.Claim).Select(c => c.Value).ToList();
+        var sessionId = Guid.TryParse(User.FindFirst(AdminCookie.SessionClaim)?.Value, out var sid) ? sid : Guid.Empty;
+        await HttpContext.SignInAsync(AdminCookie.Scheme, AdminCookie.CreatePrincipal(user, signedInAt, enrolmentPending, amr, sessionId),
             new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
     }
 }

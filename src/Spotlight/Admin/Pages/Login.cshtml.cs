@@ -2,10 +2,15 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Spotlight.Admin.Console;
+using Spotlight.Data;
+using Spotlight.Identity;
+using Spotlight.Identity.Sessions;
+using Spotlight.Identity.Tokens;
+using Spotlight.Platform.Http;
 
 namespace Spotlight.Admin.Pages;
 
-public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeProvider time) : AdminPage
+public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, SpotlightDb db, AdminOptions options, TimeProvider time) : AdminPage
 {
     [BindProperty]
     [Display(Name = "Email")]
@@ -93,7 +98,9 @@ public sealed class LoginModel(ConsoleSignIn signIn, AdminOptions options, TimeP
                 var user = result.User!;
                 // A passkey is a second factor too: an account with one has met Admin:RequireTwoFactor.
                 var mustEnrol = options.RequireTwoFactor == true && !user.TwoFactorEnabled && !result.HasPasskey;
-                var principal = AdminCookie.CreatePrincipal(user, time.GetUtcNow(), mustEnrol, result.Method ?? "pwd");
+                var amr = (result.Method ?? "pwd").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                var sessionId = await sessions.StartAsync(db, user, HttpContext.UserAgent(), HttpContext.ClientIp(), amr, TimeSpan.FromHours(options.AbsoluteTimeoutHours));
+                var principal = AdminCookie.CreatePrincipal(user, time.GetUtcNow(), mustEnrol, amr, sessionId);
                 await HttpContext.SignInAsync(AdminCookie.Scheme, principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
                 if (mustEnrol)
                 {

@@ -159,7 +159,7 @@ public static class AdminUsersApi
             user.SecurityStamp = Guid.NewGuid().ToString("N");
             audit.Add(db, "user.roles_changed", "user", id.ToString(), new { before, after = ordered });
             await db.SaveChangesAsync();
-            await EvictSessionsAsync(db, cache, id);
+            await cache.EvictUserAsync(id);
         }
 
         return TypedResults.Ok(AdminUserResponse.From(user, time.GetUtcNow()));
@@ -186,7 +186,7 @@ public static class AdminUsersApi
             user.Tier = tier;
             user.SecurityStamp = Guid.NewGuid().ToString("N");
             await db.SaveChangesAsync();
-            await EvictSessionsAsync(db, cache, id);
+            await cache.EvictUserAsync(id);
         }
 
         return TypedResults.Ok(AdminUserResponse.From(user, time.GetUtcNow()));
@@ -204,7 +204,7 @@ public static class AdminUsersApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> ResetTwoFactor(Guid id, UserManager<User> users, SpotlightDb db, AuditLog audit)
+    public static async Task<Results<NoContent, ProblemHttpResult>> ResetTwoFactor(Guid id, UserManager<User> users, SpotlightDb db, AuditLog audit, SessionStateCache cache)
     {
         var user = await users.FindByIdAsync(id.ToString());
         if (user is null)
@@ -216,9 +216,8 @@ public static class AdminUsersApi
         await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
         await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "RecoveryCodes");
         await audit.WriteAsync(db, "user.2fa_reset", "user", id.ToString());
+        // Identity gave the account a new stamp: every node drops what it cached, so its console cookie ends at once.
+        await cache.EvictUserAsync(id);
         return TypedResults.NoContent();
     }
-
-    private static async Task EvictSessionsAsync(SpotlightDb db, SessionStateCache cache, Guid userId) =>
-        cache.Evict(await db.Set<Session>().Where(s => s.UserId == userId && s.RevokedAt == null).Select(s => s.Id).ToListAsync());
 }

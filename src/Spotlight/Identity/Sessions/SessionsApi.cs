@@ -42,7 +42,7 @@ internal static class SessionsApi
             return ApiProblem.NotFound("No active session of yours has this id.");
         }
 
-        cache.Evict([id]);
+        await cache.EvictAsync([id]);
         await audit.WriteAsync(db, "auth.session_revoked", "session", id.ToString());
         return TypedResults.NoContent();
     }
@@ -65,7 +65,7 @@ public sealed class SessionRevoker(SessionStateCache cache, JwtOptions jwt, Time
             var stampHash = TokenService.StampHash(previousStamp);
             await db.Set<Session>().Where(s => s.Id == kept && s.UserId == userId)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.KeptStampHash, stampHash).SetProperty(x => x.KeptStampUntil, until));
-            cache.Evict([kept]);
+            await cache.EvictAsync([kept]);
         }
 
         return await RevokeAsync(db, userId, reason, current);
@@ -82,7 +82,8 @@ public sealed class SessionRevoker(SessionStateCache cache, JwtOptions jwt, Time
         var ids = await live.Select(s => s.Id).ToListAsync();
         var now = time.GetUtcNow().UtcDateTime;
         var count = await live.ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason));
-        cache.Evict(ids);
+        await cache.EvictAsync(ids);
+        await cache.EvictUserAsync(userId);
         return count;
     }
 }

@@ -54,7 +54,7 @@ internal static class Refresh
             session.RevokedReason = ReusedReason;
             audit.Add(db, "auth.refresh_token_reused", "session", session.Id.ToString(), actorId: session.UserId);
             await db.SaveChangesAsync();
-            sessions.Evict([session.Id]);
+            await sessions.EvictAsync([session.Id]);
             metrics.RefreshReuse.Add(1);
             return Reused();
         }
@@ -101,7 +101,7 @@ internal static class Logout
                 await audit.WriteAsync(db, "auth.logout", "session", id.ToString());
             }
 
-            sessions.Evict([id]);
+            await sessions.EvictAsync([id]);
         }
 
         // The same answer whether or not the token was known: logging out is never an oracle.

@@ -98,4 +98,5 @@ public static class SignalKinds
     public const string Notification = "notification";
     public const string Banned = "banned";
     public const string Live = "live";
+    public const string SessionState = "session";
 }

@@ -6,10 +6,17 @@ using Spotlight.Platform.RateLimiting;
 namespace Spotlight.Realtime.Hub;
 
 /// <summary>
+/// Marks a hub method that stores nothing and is sent often (typing): only the per-connection flood limit applies to it,
+/// not the per-user budget shared with REST (connections per user are capped, so it cannot be multiplied far).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+internal sealed class NotChargedToUserBudgetAttribute : Attribute;
+
+/// <summary>
 /// Two limits around every hub invocation. Per connection, a flood limit: at most
 /// <see cref="RealtimeOptions.InvocationsPerSecond"/> per second (a token bucket), more get a <c>rate_limited</c> hub error,
 /// and a connection refused <see cref="RealtimeOptions.RefusalsBeforeDisconnect"/> times within a minute is closed. Per
-/// user, the REST budget: each invocation is a hit on the same per-minute counter as the user's requests (the platform's
+/// user, the REST budget: each invocation (but those marked <see cref="NotChargedToUserBudgetAttribute"/>) is a hit on the same per-minute counter as the user's requests (the platform's
 /// <see cref="RateLimiter"/>, shared by every node on PostgreSQL), so many connections cannot multiply it; over it the call
 /// gets <c>rate_limited</c> with the seconds to wait, and the connection stays open. Also turns an unexpected failure
 /// into a stable <c>internal_error</c> (or <c>service_unavailable</c>) for the caller alone, after logging it.
@@ -39,7 +46,11 @@ internal sealed class HubInvocationLimits(RealtimeOptions options, RateLimiter l
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await SpendUserBudgetAsync(context);
+            if (!Attribute.IsDefined(invocation.HubMethod, typeof(NotChargedToUserBudgetAttribute)))
+            {
+                await SpendUserBudgetAsync(context);
+            }
+
             return await next(invocation);
         }
         catch (HubException)

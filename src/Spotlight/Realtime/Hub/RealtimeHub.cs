@@ -83,6 +83,7 @@ public sealed class RealtimeHub(
     }
 
     /// <summary>Tells the other members the caller is typing (not stored).</summary>
+    [NotChargedToUserBudget] // sent per keystroke burst and stores nothing: a minute of typing must not eat the REST budget
     public async Task Typing(string conversationId)
     {
         if (await typing.TypingAsync(Me, ParseId(conversationId), Context.ConnectionAborted) is { } refusal)

@@ -55,7 +55,10 @@ public sealed class IndexModel(SpotlightDb db, PasskeyCeremonies ceremonies, Aud
             // The passkey is this account's second factor now: sign in again without the enrolment restriction.
             var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == CurrentUserId, HttpContext.RequestAborted);
             var signedInAt = long.TryParse(User.FindFirst(AdminCookie.SignedInAtClaim)?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : time.GetUtcNow();
-            await HttpContext.SignInAsync(AdminCookie.Scheme, AdminCookie.CreatePrincipal(user, signedInAt, enrolmentPending: false, User.FindFirst("amr")?.Value ?? "pwd"),
+            // The same server-side session and the same sign-in methods: enrolling is not signing in with the new factor.
+            var amr = User.FindAll(Identity.Tokens.AuthenticationMethods.Claim).Select(c => c.Value).ToList();
+            var sessionId = Guid.TryParse(User.FindFirst(AdminCookie.SessionClaim)?.Value, out var sid) ? sid : Guid.Empty;
+            await HttpContext.SignInAsync(AdminCookie.Scheme, AdminCookie.CreatePrincipal(user, signedInAt, enrolmentPending: false, amr, sessionId),
                 new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
         }
 

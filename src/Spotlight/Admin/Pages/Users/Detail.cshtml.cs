@@ -66,7 +66,7 @@ public sealed class DetailModel(
         (await AdminUsersApi.RevokeSessions(Id, db, sessions, audit)).Result, "signed out of every session");
 
     public Task<IActionResult> OnPostResetTwoFactorAsync() => RunAsync("2fa", async () =>
-        (await AdminUsersApi.ResetTwoFactor(Id, users, db, audit)).Result, "left without two-factor authentication");
+        (await AdminUsersApi.ResetTwoFactor(Id, users, db, audit, cache)).Result, "left without two-factor authentication");
 
     private async Task<IActionResult> RunAsync(string action, Func<Task<IResult>> run, string done)
     {
