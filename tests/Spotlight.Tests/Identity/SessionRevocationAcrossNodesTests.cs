@@ -23,7 +23,7 @@ public sealed class SessionRevocationAcrossNodesTests(TwoNodes nodes) : IClassFi
         Assert.Equal(HttpStatusCode.OK, (await onSecond.GetAsync("/api/v1/me")).StatusCode); // cached as live on node 2
 
         var sessions = await (await user.Client.GetAsync("/api/v1/auth/sessions")).ShouldBeAsync(HttpStatusCode.OK);
-        var current = sessions.EnumerateArray().Single(s => s.GetProperty("current").GetBoolean()).GetProperty("id").GetGuid();
+        var current = sessions.GetProperty("items").EnumerateArray().Single(s => s.GetProperty("current").GetBoolean()).GetProperty("id").GetGuid();
         Assert.Equal(HttpStatusCode.NoContent, (await user.Client.DeleteAsync($"/api/v1/auth/sessions/{current}")).StatusCode);
 
         await WithinAsync(Promptly, async () => (await onSecond.GetAsync("/api/v1/me")).StatusCode == HttpStatusCode.Unauthorized);

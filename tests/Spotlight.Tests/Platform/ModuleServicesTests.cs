@@ -20,6 +20,7 @@ public sealed class ModuleServicesTests(ServiceRegistrationsApp app) : IClassFix
     private static readonly HashSet<string> ExtensionPoints =
     [
         "Spotlight.Identity.IUserEventsListener", // features react to bans and account changes
+        "Spotlight.Identity.Tokens.ISessionStateListener", // the realtime fan-out carries session evictions to every node
         "Spotlight.Platform.Commands.ICliCommand", // each feature adds its commands to the server executable
         "Spotlight.Realtime.Fanout.ISignalDelivery", // features deliver their own signals that crossed nodes
         "Spotlight.Platform.Storage.IUserStorage", // each feature that stores a user's files counts them toward one quota
