@@ -107,6 +107,24 @@ public class BrowserApp : SpotlightApp
         return secret;
     }
 
+    /// <summary>
+    /// Waits for the page to reach <paramref name="url"/>; if it does not, fails with what the page shows and what the
+    /// server logged at warning or above, so a failure on a loaded CI machine says where the flow stopped.
+    /// </summary>
+    public async Task ExpectUrlAsync(IPage page, string url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException timeout)
+        {
+            var body = await page.InnerTextAsync("body");
+            var logged = string.Join("\n", Logs.Lines.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(l => $"{l.Level} {l.Category}: {l.Text}").TakeLast(20));
+            throw new TimeoutException($"Expected {url}, still at {page.Url}.\nPage: {body}\nBrowser console: {string.Join(" | ", ConsoleErrors)}\nServer warnings:\n{logged}", timeout);
+        }
+    }
+
     /// <summary>Signs in through the login page like a person would, with a TOTP code when a secret is given.</summary>
     public async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null)
     {

@@ -55,7 +55,7 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.PasskeyApp app) : IC
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("/admin/login", StringComparison.Ordinal));
         await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
-        await page.WaitForURLAsync($"{app.BaseUrl}/admin");
+        await app.ExpectUrlAsync(page, $"{app.BaseUrl}/admin");
         Assert.Equal(admin.Handle, (await page.GetByTestId("signed-in-as").TextContentAsync())?.Trim());
 
         var passkey = await app.WithDbAsync(db => db.Set<PasskeyCredential>().AsNoTracking().SingleAsync(p => p.UserId == admin.Id));
