@@ -37,7 +37,7 @@ internal static class GiftsApi
     /// </summary>
     public static async Task<Results<Created<GiftResponse>, ValidationProblem, ProblemHttpResult>> Send(
         SendGiftRequest request, ClaimsPrincipal caller, SpotlightDb db, WalletOptions options, IRevenueSplits splits, IBlockList blocks, LedgerWriter ledger,
-        IdempotencyContext idempotency, AuditLog audit, DomainEvents events, WalletMetrics metrics, IFaultInjector faults)
+        IdempotencyContext idempotency, AuditLog audit, DomainEvents events, WalletMetrics metrics)
     {
         var errors = new FieldErrors();
         if (request.RecipientId is null)
@@ -110,7 +110,6 @@ internal static class GiftsApi
             return MoneyProblems.InsufficientFunds();
         }
 
-        faults.At("wallet.after-debit");
         var response = new GiftResponse(transaction.Id, amount, split, request.GiftId!, quantity, recipient, done.BalanceAfter(senderWallet) ?? 0);
         audit.Add(db, "wallet.gift_sent", "transaction", transaction.Id.ToString(), new { recipientId = recipient, giftId = request.GiftId, quantity, amount });
         events.Raise(db, new GiftSent(transaction.Id, sender, recipient, request.GiftId!, gift.Name, quantity, amount, split.Creator, request.LiveSessionId, transaction.CreatedAt));

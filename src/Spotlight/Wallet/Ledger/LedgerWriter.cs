@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Spotlight.Data;
+using Spotlight.Platform;
 
 namespace Spotlight.Wallet.Ledger;
 
@@ -31,9 +32,13 @@ public abstract record PostResult
 /// them credits, locked for as short a time as possible: from its credit to the commit, never across the sender's debit;
 /// a debit is a conditional update that only applies while the balance covers it, which holds under any interleaving on
 /// both SQLite and PostgreSQL. Platform accounts get entries only. The caller owns the database transaction.
+/// A test build can fail a movement right after its balances moved (fault point <c>wallet.after-debit</c>), to prove
+/// that the caller's transaction leaves nothing half done; in the product the injector does nothing.
 /// </summary>
-public sealed class LedgerWriter(PlatformAccounts platformAccounts, TimeProvider time)
+public sealed class LedgerWriter(PlatformAccounts platformAccounts, TimeProvider time, IFaultInjector faults)
 {
+    public const string AfterDebitFaultPoint = "wallet.after-debit";
+
     /// <summary>
     /// Begins the database transaction a movement is posted in. The platform accounts are created first, on a connection
     /// of their own: inside the transaction they would wait on its own write lock (SQLite) or vanish with a rollback.
@@ -94,6 +99,7 @@ public sealed class LedgerWriter(PlatformAccounts platformAccounts, TimeProvider
             });
         }
 
+        faults.At(AfterDebitFaultPoint);
         db.Add(transaction);
         db.AddRange(entries);
         return new PostResult.Posted(transaction, entries);

@@ -23,7 +23,7 @@ internal static class TransfersApi
     /// <summary>Moves coins from the caller's wallet to another user's wallet; deadlock-free because the ledger locks accounts in id order.</summary>
     public static async Task<Results<Created<TransactionLine>, ValidationProblem, ProblemHttpResult>> Transfer(
         TransferRequest request, ClaimsPrincipal caller, SpotlightDb db, IBlockList blocks, LedgerWriter ledger, IdempotencyContext idempotency,
-        AuditLog audit, DomainEvents events, WalletMetrics metrics, IFaultInjector faults)
+        AuditLog audit, DomainEvents events, WalletMetrics metrics)
     {
         var errors = new FieldErrors();
         if (request.ToUserId is null)
@@ -74,7 +74,6 @@ internal static class TransfersApi
             return MoneyProblems.InsufficientFunds();
         }
 
-        faults.At("wallet.after-debit");
         var line = new TransactionLine(transaction.Id, transaction.Type, -amount, done.BalanceAfter(fromWallet), to, transaction.CreatedAt, note, null);
         audit.Add(db, "wallet.transfer", "transaction", transaction.Id.ToString(), new { toUserId = to, amount });
         events.Raise(db, new CoinsTransferred(transaction.Id, from, to, amount, note, transaction.CreatedAt));
