@@ -80,7 +80,9 @@ public sealed class MoneyPagesTests(WalletApp app) : IClassFixture<WalletApp>
             created.Add((await response.ShouldBeAsync(HttpStatusCode.Created)).GetProperty("transactionId").GetGuid());
         }
 
-        created.Reverse(); // newest first
+        // Newest first, as the pages order them: by id (UUID v7, time-ordered to the millisecond; two made in the same
+        // millisecond are ordered by their random bits, not by which came first).
+        created = [.. created.OrderByDescending(id => id)];
         var console = await ConsoleAsync();
         foreach (var first in new[] { $"/admin/money?user={user.Id}", $"/admin/money?type=adjustment&user={user.Id}" })
         {

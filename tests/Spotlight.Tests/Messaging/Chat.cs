@@ -29,6 +29,25 @@ public static class Chat
         return await response.ShouldBeAsync(HttpStatusCode.Created);
     }
 
+    /// <summary>
+    /// Posts as a well-behaved client does under load: a 503 (the database busy, SQLite's single writer under a burst)
+    /// is retried after its Retry-After with the same clientMessageId, so the message is stored once.
+    /// </summary>
+    public static async Task<JsonElement> PostRetryingAsync(TestUser sender, Guid conversationId, string text)
+    {
+        var clientMessageId = Guid.NewGuid().ToString();
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await sender.Client.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { text, clientMessageId });
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5)
+            {
+                return await response.ShouldBeAsync(HttpStatusCode.Created);
+            }
+
+            await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
+        }
+    }
+
     public static async Task<List<JsonElement>> HistoryAsync(TestUser reader, Guid conversationId, string query = "")
     {
         var json = await (await reader.Client.GetAsync($"/api/v1/conversations/{conversationId}/messages{query}")).ShouldBeAsync(HttpStatusCode.OK);
