@@ -111,11 +111,11 @@ public class BrowserApp : SpotlightApp
     /// Waits for the page to reach <paramref name="url"/>; if it does not, fails with what the page shows and what the
     /// server logged at warning or above, so a failure on a loaded CI machine says where the flow stopped.
     /// </summary>
-    public async Task ExpectUrlAsync(IPage page, string url)
+    public async Task ExpectUrlAsync(IPage page, string url, WaitUntilState waitUntil = WaitUntilState.Load)
     {
         try
         {
-            await page.WaitForURLAsync(url);
+            await page.WaitForURLAsync(url, new() { WaitUntil = waitUntil });
         }
         catch (TimeoutException timeout)
         {
@@ -126,7 +126,7 @@ public class BrowserApp : SpotlightApp
     }
 
     /// <summary>Signs in through the login page like a person would, with a TOTP code when a secret is given.</summary>
-    public async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null)
+    public async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null, WaitUntilState waitUntil = WaitUntilState.Load)
     {
         await page.GotoAsync("/admin/login");
         await page.GetByLabel("Email").FillAsync(user.Email);
@@ -140,7 +140,7 @@ public class BrowserApp : SpotlightApp
 
         try
         {
-            await page.WaitForURLAsync(url => !url.Contains("/admin/login", StringComparison.Ordinal));
+            await page.WaitForURLAsync(url => !url.Contains("/admin/login", StringComparison.Ordinal), new() { WaitUntil = waitUntil });
         }
         catch (TimeoutException)
         {
