@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Spotlight.Identity.Accounts;
@@ -51,6 +52,7 @@ public static class IdentityModule
             })
             .AddUserStore<SpotlightUserStore>()
             .AddDefaultTokenProviders();
+        services.Replace(ServiceDescriptor.Scoped<ILookupNormalizer, EmailLookupNormalizer>());
         services.Configure<PasswordHasherOptions>(o => o.IterationCount = identity.PasswordHashIterations);
         services.AddSingleton<PasswordPolicy>();
         services.AddSingleton<PasswordHashWorkers>();

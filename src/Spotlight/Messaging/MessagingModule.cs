@@ -16,7 +16,7 @@ public static class MessagingModule
         var options = builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
         if (options.MaxGroupMembers < 2 || options.MaxAttachmentBytes < 1 || options.UnattachedUploadMinutes < 1)
         {
-            throw new InvalidOperationException("Messaging: MaxGroupMembers must be at least 2, MaxAttachmentBytes and UnattachedUploadMinutes at least 1.");
+            throw new StartupRefusedException("Messaging: MaxGroupMembers must be at least 2, MaxAttachmentBytes and UnattachedUploadMinutes at least 1.");
         }
 
         services.AddSingleton(options);

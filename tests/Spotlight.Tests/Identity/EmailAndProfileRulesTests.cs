@@ -52,6 +52,25 @@ public sealed class EmailAndProfileRulesTests(SpotlightApp app) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_look_alike_address_keeps_its_folded_key_through_two_factor_enrolment_and_still_signs_in()
+    {
+        var domain = $"{Guid.NewGuid():N}.org";
+        var email = $"bıb@{domain}";
+        var password = "lantern orchard violet 51";
+        var tokens = await (await Anonymous.PostAsJsonAsync("/api/v1/auth/register", new { email, password, handle = app.UniqueHandle() }))
+            .ShouldBeAsync(HttpStatusCode.Created);
+        var client = app.Authorized(tokens.GetProperty("accessToken").GetString()!);
+        var secret = (await (await client.PostAsync("/api/v1/auth/2fa/setup", null)).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("secret").GetString()!;
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsJsonAsync("/api/v1/auth/2fa/enable", new { code = Totp.Code(secret, app.Clock.GetUtcNow()) })).StatusCode);
+
+        // UserManager wrote the user back: the key must still be the folded one.
+        await (await RegisterAsync($"bib@{domain}")).ShouldBeProblemAsync(HttpStatusCode.Conflict, "email_taken");
+        app.Clock.Advance(TimeSpan.FromSeconds(30));
+        var login = await Anonymous.PostAsJsonAsync("/api/v1/auth/login", new { email, password, totpCode = Totp.Code(secret, app.Clock.GetUtcNow()) });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    [Fact]
     public async Task A_full_width_address_is_stored_in_its_plain_form()
     {
         var domain = $"{Guid.NewGuid():N}.org";

@@ -58,7 +58,8 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         Assert.Equal(user.Handle, me.GetProperty("handle").GetString());
 
         var listed = await (await user.Client.GetAsync("/api/v1/auth/passkeys")).ShouldBeAsync(HttpStatusCode.OK);
-        var passkey = Assert.Single(listed.EnumerateArray());
+        var passkey = Assert.Single(listed.GetProperty("items").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, listed.GetProperty("nextCursor").ValueKind);
         Assert.Equal(created.GetProperty("id").GetGuid(), passkey.GetProperty("id").GetGuid());
         Assert.NotEqual(JsonValueKind.Null, passkey.GetProperty("lastUsedAt").ValueKind);
         Assert.True(await app.WithDbAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == "auth.login_succeeded" && e.ActorId == user.Id && e.Details!.Contains("passkey"))));
@@ -182,7 +183,7 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         using var authenticator = new SoftwareAuthenticator();
         var id = await RegisterAsync(owner, authenticator, "Owner's key");
 
-        Assert.Empty((await (await other.Client.GetAsync("/api/v1/auth/passkeys")).ShouldBeAsync(HttpStatusCode.OK)).EnumerateArray());
+        Assert.Empty((await (await other.Client.GetAsync("/api/v1/auth/passkeys")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray());
         await (await other.Client.PatchAsJsonAsync($"/api/v1/auth/passkeys/{id}", new { name = "Mine now" })).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await other.Client.DeleteAsync($"/api/v1/auth/passkeys/{id}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
         await (await app.CreateClient().GetAsync("/api/v1/auth/passkeys")).ShouldBeAsync(HttpStatusCode.Unauthorized);
@@ -190,7 +191,7 @@ public sealed class PasskeyTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         var renamed = await (await owner.Client.PatchAsJsonAsync($"/api/v1/auth/passkeys/{id}", new { name = "  Phone  " })).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal("Phone", renamed.GetProperty("name").GetString());
         await (await owner.Client.PatchAsJsonAsync($"/api/v1/auth/passkeys/{id}", new { name = new string('x', 65) })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
-        Assert.Equal("Phone", Assert.Single((await (await owner.Client.GetAsync("/api/v1/auth/passkeys")).ShouldBeAsync(HttpStatusCode.OK)).EnumerateArray()).GetProperty("name").GetString());
+        Assert.Equal("Phone", Assert.Single((await (await owner.Client.GetAsync("/api/v1/auth/passkeys")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()).GetProperty("name").GetString());
     }
 
     [Fact]

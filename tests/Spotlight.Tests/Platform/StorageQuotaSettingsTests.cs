@@ -26,7 +26,7 @@ public sealed class StorageQuotaSettingsTests
     [InlineData("")]
     [InlineData("99999999999TiB")]
     public void A_quota_that_is_not_a_size_stops_the_start(string text) =>
-        Assert.Throws<InvalidOperationException>(() => new QuotaLimits(new StorageOptions { Quotas = new(StringComparer.OrdinalIgnoreCase) { ["free"] = text } }));
+        Assert.Throws<Spotlight.Platform.StartupRefusedException>(() => new QuotaLimits(new StorageOptions { Quotas = new(StringComparer.OrdinalIgnoreCase) { ["free"] = text } }));
 
     [Fact]
     public void The_defaults_fit_chat_attachments_by_tier()

@@ -146,7 +146,8 @@ public sealed class SubscriptionTests : IAsyncLifetime
         var (fan, _, id) = await SubscriptionToABannedCreatorAsync();
         await RunRenewalsAsync();
         var canceled = await (await fan.Client.DeleteAsync($"/api/v1/subscriptions/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-        Assert.Equal("expired", canceled.GetProperty("status").GetString());
+        Assert.Equal("canceled", canceled.GetProperty("status").GetString());
+        Assert.False(canceled.GetProperty("hasAccess").GetBoolean());
         await RunRenewalsAsync();
         Assert.Equal(1, await ChargesAsync(id));
     }

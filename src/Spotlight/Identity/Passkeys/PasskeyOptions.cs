@@ -1,4 +1,5 @@
 using Fido2NetLib;
+using Spotlight.Platform;
 
 namespace Spotlight.Identity.Passkeys;
 
@@ -37,13 +38,13 @@ public sealed class PasskeyOptions
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.AbsolutePath != "/" ||
                 !(uri.Host == options.RelyingPartyId || uri.Host.EndsWith("." + options.RelyingPartyId, StringComparison.Ordinal)))
             {
-                throw new InvalidOperationException($"Passkeys:Origins: '{origin}' is not an http(s) origin on Passkeys:RelyingPartyId '{options.RelyingPartyId}'.");
+                throw new StartupRefusedException($"Passkeys:Origins: '{origin}' is not an http(s) origin on Passkeys:RelyingPartyId '{options.RelyingPartyId}'.");
             }
         }
 
         if (options.CeremonyMinutes is < 1 or > 30 || options.MaxPerUser is < 1 or > 20)
         {
-            throw new InvalidOperationException("Passkeys:CeremonyMinutes must be from 1 to 30 and Passkeys:MaxPerUser from 1 to 20 (the stored options hold that many ids).");
+            throw new StartupRefusedException("Passkeys:CeremonyMinutes must be from 1 to 30 and Passkeys:MaxPerUser from 1 to 20 (the stored options hold that many ids).");
         }
 
         return options;

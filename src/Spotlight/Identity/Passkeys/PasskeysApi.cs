@@ -7,6 +7,7 @@ using Spotlight.Identity.Tokens;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
+using Spotlight.Platform.Paging;
 using Spotlight.Platform.RateLimiting;
 
 namespace Spotlight.Identity.Passkeys;
@@ -68,12 +69,12 @@ internal static class PasskeysApi
             : TypedResults.Created($"/api/v1/auth/passkeys/{finished.Value!.Id}", PasskeyResponse.From(finished.Value));
     }
 
-    public static async Task<Ok<List<PasskeyResponse>>> List(ClaimsPrincipal caller, SpotlightDb db, CancellationToken cancellationToken)
+    public static async Task<Ok<Page<PasskeyResponse>>> List(ClaimsPrincipal caller, SpotlightDb db, CancellationToken cancellationToken)
     {
         var userId = caller.UserId();
-        // At most Passkeys:MaxPerUser per account, so one short list rather than pages.
+        // At most Passkeys:MaxPerUser (20) per account: always one page, in the list shape of every list.
         var passkeys = await db.Set<PasskeyCredential>().AsNoTracking().Where(p => p.UserId == userId).OrderBy(p => p.Id).ToListAsync(cancellationToken);
-        return TypedResults.Ok(passkeys.Select(PasskeyResponse.From).ToList());
+        return TypedResults.Ok(new Page<PasskeyResponse>([.. passkeys.Select(PasskeyResponse.From)], null));
     }
 
     public static async Task<Results<Ok<PasskeyResponse>, ProblemHttpResult>> Rename(

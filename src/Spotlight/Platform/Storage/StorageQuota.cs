@@ -92,12 +92,12 @@ public sealed class QuotaLimits
         {
             _byTier[tier] = Size.TryParse(text, out var bytes) && bytes >= 0
                 ? bytes
-                : throw new InvalidOperationException($"Storage:Quotas:{tier} must be a number of bytes or a size such as 200MiB or 1GiB, not '{text}'.");
+                : throw new StartupRefusedException($"Storage:Quotas:{tier} must be a number of bytes or a size such as 200MiB or 1GiB, not '{text}'.");
         }
 
         if (!_byTier.ContainsKey("free"))
         {
-            throw new InvalidOperationException("Storage:Quotas:free must be set: it is the quota of any tier without one of its own.");
+            throw new StartupRefusedException("Storage:Quotas:free must be set: it is the quota of any tier without one of its own.");
         }
     }
 

@@ -74,7 +74,7 @@ public sealed class Subscription
 
     public static string LiveKeyFor(Guid subscriber, Guid creator) => $"{subscriber:N}:{creator:N}";
 
-    public bool HasAccess(DateTime now) => Status != SubscriptionStatus.Expired && (Status == SubscriptionStatus.PastDue || now < CurrentPeriodEnd);
+    public bool HasAccess(DateTime now) => Status != SubscriptionStatus.Expired && EndedAt is null && (Status == SubscriptionStatus.PastDue || now < CurrentPeriodEnd);
 }
 
 internal sealed class SubscriptionConfiguration : IEntityTypeConfiguration<SubscriptionPlan>, IEntityTypeConfiguration<Subscription>

@@ -146,9 +146,10 @@ internal static class SubscriptionsApi
         var now = time.GetUtcNow().UtcDateTime;
         if (subscription.Status is SubscriptionStatus.Active or SubscriptionStatus.PastDue or SubscriptionStatus.Paused)
         {
-            // A past-due or paused subscription has no paid time left: it ends now. An active one keeps access to its period end.
+            // Canceled, as the contract says; a past-due or paused subscription has no paid time left, so its access ends now
+            // (hasAccess false at once). An active one keeps access to its period end.
             var endsNow = subscription.Status is SubscriptionStatus.PastDue or SubscriptionStatus.Paused;
-            var status = endsNow ? SubscriptionStatus.Expired : SubscriptionStatus.Canceled;
+            var status = SubscriptionStatus.Canceled;
             await using var transaction = await db.Database.BeginTransactionAsync();
             // Conditional on the status read, so a renewal running at the same moment is not overwritten.
             var changed = await db.Set<Subscription>().Where(s => s.Id == id && s.Status == subscription.Status && s.PeriodNumber == subscription.PeriodNumber)
