@@ -234,10 +234,10 @@ public sealed class IntegrationSettings(
         var previous = _snapshot;
         if (!previous.Loaded || !SameValues(previous.Values, values))
         {
+            // Decrypted for the configuration only when something changed, not at every refresh.
             _snapshot = new Snapshot(values, true);
+            stored.Replace(ConfigurationValues(_snapshot));
         }
-
-        stored.Replace(ConfigurationValues(_snapshot));
     }
 
     /// <summary>

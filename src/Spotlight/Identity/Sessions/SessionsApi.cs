@@ -65,12 +65,12 @@ public sealed class SessionRevoker(SessionStateCache cache, JwtOptions jwt, Time
             var stampHash = TokenService.StampHash(previousStamp);
             await db.Set<Session>().Where(s => s.Id == kept && s.UserId == userId)
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.KeptStampHash, stampHash).SetProperty(x => x.KeptStampUntil, until));
-            await cache.EvictAsync([kept]);
         }
 
         return await RevokeAsync(db, userId, reason, current);
     }
 
+    /// <summary>Ends the user's live sessions (but <paramref name="keep"/>); one user-wide eviction covers every one of them on every node.</summary>
     private async Task<int> RevokeAsync(SpotlightDb db, Guid userId, string reason, Guid? keep)
     {
         var live = db.Set<Session>().Where(s => s.UserId == userId && s.RevokedAt == null);
@@ -79,10 +79,8 @@ public sealed class SessionRevoker(SessionStateCache cache, JwtOptions jwt, Time
             live = live.Where(s => s.Id != kept);
         }
 
-        var ids = await live.Select(s => s.Id).ToListAsync();
         var now = time.GetUtcNow().UtcDateTime;
         var count = await live.ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, reason));
-        await cache.EvictAsync(ids);
         await cache.EvictUserAsync(userId);
         return count;
     }

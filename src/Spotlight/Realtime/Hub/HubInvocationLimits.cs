@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Reflection;
 using Microsoft.AspNetCore.SignalR;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.RateLimiting;
@@ -25,6 +27,9 @@ internal sealed class HubInvocationLimits(RealtimeOptions options, RateLimiter l
 {
     private static readonly object Key = new();
 
+    /// <summary>Per hub method, read once: reflection stays off the path of every invocation.</summary>
+    private static readonly ConcurrentDictionary<MethodInfo, bool> ChargedToUserBudget = new();
+
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var context = invocation.Context;
@@ -46,7 +51,7 @@ internal sealed class HubInvocationLimits(RealtimeOptions options, RateLimiter l
         var started = Stopwatch.GetTimestamp();
         try
         {
-            if (!Attribute.IsDefined(invocation.HubMethod, typeof(NotChargedToUserBudgetAttribute)))
+            if (ChargedToUserBudget.GetOrAdd(invocation.HubMethod, m => !Attribute.IsDefined(m, typeof(NotChargedToUserBudgetAttribute))))
             {
                 await SpendUserBudgetAsync(context);
             }

@@ -273,9 +273,6 @@ public sealed class SandboxWebhookSecret
         logger.LogInformation("Generated a sandbox webhook secret into {File}", file);
     }
 
-    /// <summary>The secret in force: saved or configured, else the generated one.</summary>
-    public string? Value => _configuration[Setting] is { } configured && !string.IsNullOrWhiteSpace(configured) ? configured : _generated;
-
     /// <summary>Why webhooks are refused when no secret is accepted.</summary>
     public string Problem => $"Sandbox webhooks are refused: set {Setting} (the same on every node) or the sandbox webhook secret in the admin console.";
 
