@@ -1,7 +1,9 @@
 using Spotlight.Admin;
+using Spotlight.Content;
 using Spotlight.Data;
 using Spotlight.Identity;
 using Spotlight.Messaging;
+using Spotlight.Moderation;
 using Spotlight.Notifications;
 using Spotlight.Platform;
 using Spotlight.Platform.Commands;
@@ -20,9 +22,11 @@ try
     builder.AddIdentity();
     builder.AddSocial();
     builder.AddWallet();
+    builder.AddContent();
     builder.AddMessaging();
     builder.AddRealtime();
     builder.AddNotifications();
+    builder.AddModeration();
     builder.AddAdmin();
 
     var app = builder.Build();
@@ -36,9 +40,11 @@ try
     app.MapIdentity();
     app.MapSocial();
     app.MapWallet();
+    app.MapContent();
     app.MapMessaging();
     app.MapRealtime();
     app.MapNotifications();
+    app.MapModeration();
     app.MapAdmin();
 
     await app.MigrateOnStartupAsync();

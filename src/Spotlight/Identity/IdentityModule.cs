@@ -35,6 +35,7 @@ public static class IdentityModule
         }
 
         services.AddSingleton(identity);
+        services.AddScoped<Users.IUserDirectory, Users.UserDirectory>();
         services.AddSingleton(jwt);
         services.AddMemoryCache();
 

@@ -88,6 +88,98 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("integration_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Content.Posts.Post", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<Guid>("AuthorId");
+
+                    b.Property<int>("CommentCount");
+
+                    b.Property<bool>("CommentsClosed");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<DateTime?>("DeletedAt");
+
+                    b.Property<DateTime?>("EditedAt");
+
+                    b.Property<int>("LikeCount");
+
+                    b.Property<string>("ModerationReason")
+                        .HasMaxLength(500);
+
+                    b.Property<string>("ModerationStatus")
+                        .HasMaxLength(16);
+
+                    b.Property<bool>("Pinned");
+
+                    b.Property<DateTime?>("PinnedAt");
+
+                    b.Property<long?>("Price");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(5000);
+
+                    b.Property<int>("UnlockCount");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId", "Id");
+
+                    b.ToTable("Posts", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Content.Posts.PostHashtag", b =>
+                {
+                    b.Property<Guid>("PostId");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(100);
+
+                    b.HasKey("PostId", "Tag");
+
+                    b.HasIndex("Tag", "PostId");
+
+                    b.ToTable("PostHashtags", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Content.Posts.PostPlan", b =>
+                {
+                    b.Property<Guid>("PostId");
+
+                    b.Property<Guid>("PlanId");
+
+                    b.HasKey("PostId", "PlanId");
+
+                    b.ToTable("PostPlans", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Content.Posts.PostUnlock", b =>
+                {
+                    b.Property<Guid>("PostId");
+
+                    b.Property<Guid>("BuyerId");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<long>("Price");
+
+                    b.Property<Guid>("TransactionId");
+
+                    b.HasKey("PostId", "BuyerId");
+
+                    b.HasIndex("BuyerId");
+
+                    b.ToTable("PostUnlocks", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Identity.Accounts.OneTimeToken", b =>
                 {
                     b.Property<Guid>("Id")
