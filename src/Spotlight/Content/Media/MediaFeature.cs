@@ -5,6 +5,9 @@ internal static class MediaFeature
 {
     public static void Add(WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<MediaUrls>();
+        builder.Services.AddScoped<PostMedia>();
+        builder.Services.AddScoped<IPostMedia>(sp => sp.GetRequiredService<PostMedia>());
     }
 
     public static void Map(RouteGroupBuilder api)

@@ -11,7 +11,7 @@ using Spotlight.Data;
 namespace Spotlight.Data.Migrations
 {
     [DbContext(typeof(SpotlightDb))]
-    [Migration("20261129050130_Content")]
+    [Migration("20261129050442_Content")]
     partial class Content
     {
         /// <inheritdoc />
@@ -89,6 +89,65 @@ namespace Spotlight.Data.Migrations
                     b.HasKey("Section", "Field");
 
                     b.ToTable("integration_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Content.Media.MediaItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<string>("Blurhash")
+                        .HasMaxLength(100);
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<int?>("DurationMs");
+
+                    b.Property<string>("Exposure")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.Property<string>("FailureReason")
+                        .HasMaxLength(500);
+
+                    b.Property<int>("Height");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(8);
+
+                    b.Property<Guid>("OwnerId");
+
+                    b.Property<int>("Position");
+
+                    b.Property<Guid?>("PostId");
+
+                    b.Property<long>("Size");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.Property<string>("StorageKey")
+                        .IsRequired()
+                        .HasMaxLength(200);
+
+                    b.Property<string>("ThumbnailKey")
+                        .HasMaxLength(200);
+
+                    b.Property<int>("Width");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "Id");
+
+                    b.HasIndex("PostId", "Position");
+
+                    b.ToTable("Media", (string)null);
                 });
 
             modelBuilder.Entity("Spotlight.Content.Posts.Post", b =>

@@ -12,6 +12,33 @@ namespace Spotlight.Data.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "Media",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(nullable: false),
+                    OwnerId = table.Column<Guid>(nullable: false),
+                    Kind = table.Column<string>(maxLength: 8, nullable: false),
+                    ContentType = table.Column<string>(maxLength: 64, nullable: false),
+                    Size = table.Column<long>(nullable: false),
+                    Width = table.Column<int>(nullable: false),
+                    Height = table.Column<int>(nullable: false),
+                    DurationMs = table.Column<int>(nullable: true),
+                    Status = table.Column<string>(maxLength: 16, nullable: false),
+                    FailureReason = table.Column<string>(maxLength: 500, nullable: true),
+                    StorageKey = table.Column<string>(maxLength: 200, nullable: false),
+                    ThumbnailKey = table.Column<string>(maxLength: 200, nullable: true),
+                    Blurhash = table.Column<string>(maxLength: 100, nullable: true),
+                    PostId = table.Column<Guid>(nullable: true),
+                    Position = table.Column<int>(nullable: false),
+                    Exposure = table.Column<string>(maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<DateTime>(nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Media", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "PostHashtags",
                 columns: table => new
                 {
@@ -77,6 +104,16 @@ namespace Spotlight.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Media_OwnerId_Id",
+                table: "Media",
+                columns: new[] { "OwnerId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Media_PostId_Position",
+                table: "Media",
+                columns: new[] { "PostId", "Position" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_PostHashtags_Tag_PostId",
                 table: "PostHashtags",
                 columns: new[] { "Tag", "PostId" });
@@ -95,6 +132,9 @@ namespace Spotlight.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "Media");
+
             migrationBuilder.DropTable(
                 name: "PostHashtags");
 
