@@ -38,6 +38,7 @@ public static class WalletModule
 
         services.AddSingleton<IPayoutProvider, SandboxPayoutProvider>();
         services.AddScoped<IWalletReadModel, WalletReadModel>();
+        services.AddScoped<ISubscriptionAccess, SubscriptionAccess>();
         services.AddSingleton<ClosedDayTotals>();
         services.AddJob<SubscriptionRenewalJob>(every: TimeSpan.FromSeconds(options.RenewalIntervalSeconds));
         services.AddJob<LedgerReconciliationJob>(every: TimeSpan.FromMinutes(options.ReconciliationIntervalMinutes));
