@@ -37,7 +37,7 @@ public static class ImageProcessor
         }
 
         var target = Fit(width, height, options.MaxStoredSide);
-        var scaled = codec.GetScaledDimensions(Math.Min(1f, (float)target.Width / width));
+        var scaled = ScaledDecodeSize(codec, target);
         var opaque = codec.Info.AlphaType == SKAlphaType.Opaque;
         using var decoded = new SKBitmap(new SKImageInfo(scaled.Width, scaled.Height, SKColorType.Rgba8888, opaque ? SKAlphaType.Opaque : SKAlphaType.Premul));
         var result = codec.GetPixels(decoded.Info, decoded.GetPixels());
@@ -48,7 +48,7 @@ public static class ImageProcessor
                 : $"The {type.ContentType} could not be decoded ({result}).");
         }
 
-        using var resized = scaled.Width > target.Width ? decoded.Resize(target, new SKSamplingOptions(SKCubicResampler.Mitchell)) : null;
+        using var resized = scaled.Width > target.Width ? decoded.Resize(target, new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear)) : null;
         using var upright = Orient(resized ?? decoded, codec.EncodedOrigin);
         var image = upright ?? resized ?? decoded;
 
@@ -65,6 +65,30 @@ public static class ImageProcessor
         var (thumbFormat, thumbExtension) = opaque ? (SKEncodedImageFormat.Jpeg, ".jpg") : (SKEncodedImageFormat.Webp, ".webp");
         using var thumbEncoded = thumbnail.Encode(thumbFormat, 80);
         return new ProcessedImage(encoded.ToArray(), contentType, image.Width, image.Height, thumbEncoded.ToArray(), thumbExtension, BlurhashOf(thumbnail));
+    }
+
+    /// <summary>
+    /// The size to decode at: the largest of JPEG's eighths (decoded at that scale for a fraction of the work) that fits the
+    /// target, so a 12-MP photo is decoded at half size and needs no resize; formats without scaled decoding decode whole.
+    /// </summary>
+    private static SKSizeI ScaledDecodeSize(SKCodec codec, SKSizeI target)
+    {
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (target.Width >= width)
+        {
+            return new SKSizeI(width, height);
+        }
+
+        for (var eighths = 8; eighths >= 1; eighths--)
+        {
+            var size = codec.GetScaledDimensions(eighths / 8f);
+            if (size.Width <= target.Width && size.Height <= target.Height + 1)
+            {
+                return size;
+            }
+        }
+
+        return new SKSizeI(width, height);
     }
 
     /// <summary>A blurhash of a small copy: 4 × 3 components for landscape, 3 × 4 for portrait.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
@@ -148,6 +149,31 @@ public sealed class S3StorageTests(S3MediaApp app) : IClassFixture<S3MediaApp>
 
         var listing = await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = S3MediaApp.Bucket, Prefix = key[3..] });
         Assert.Empty(listing.S3Objects ?? []);
-        Assert.False(Directory.Exists(Path.Combine(app.DataDirectory, "media")) && Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "media"), "*", SearchOption.AllDirectories).Any());
+        Assert.False(Directory.Exists(Path.Combine(app.DataDirectory, "media"))
+            && Directory.EnumerateFiles(Path.Combine(app.DataDirectory, "media"), id.ToString("N") + "*", SearchOption.AllDirectories).Any()); // never on local disk
+    }
+
+    [Fact]
+    public async Task The_storage_backend_chosen_in_the_console_takes_the_next_upload_and_earlier_media_stay_readable()
+    {
+        var admin = await app.CreateAdminAsync();
+        var user = await app.CreateUserAsync();
+        var inS3 = await user.Client.UploadOkAsync(MediaSamples.Jpeg(), "before.jpg", "image/jpeg");
+
+        await (await admin.Client.PutAsJsonAsync("/api/v1/admin/settings/integrations/storage", new { backend = "local" })).ShouldBeAsync(HttpStatusCode.OK);
+        try
+        {
+            var onDisk = await user.Client.UploadOkAsync(MediaSamples.Jpeg(), "after.jpg", "image/jpeg");
+
+            var id = Guid.Parse(onDisk.GetProperty("id").GetString()!);
+            Assert.StartsWith("local:", await app.WithDbAsync(db => db.Set<MediaItem>().Where(m => m.Id == id).Select(m => m.StorageKey).SingleAsync()), StringComparison.Ordinal);
+            Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync(onDisk.GetProperty("url").GetString())).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().GetAsync(inS3.GetProperty("url").GetString())).StatusCode);
+            await (await admin.Client.PutAsJsonAsync("/api/v1/admin/settings/integrations/storage", new { backend = "ftp" })).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        }
+        finally
+        {
+            await (await admin.Client.PutAsJsonAsync("/api/v1/admin/settings/integrations/storage", new { backend = "s3" })).ShouldBeAsync(HttpStatusCode.OK);
+        }
     }
 }
