@@ -26,14 +26,20 @@ public sealed class CreatePost(
         var authorId = author.UserId!.Value;
         var mediaIds = request.MediaIds ?? [];
         var planIds = request.PlanIds ?? [];
-        if (PostRules.Check(request.Text, request.Visibility, planIds, request.Price, requireVisibility: true, mediaIds: mediaIds) is { } invalid)
+        var checks = PostRules.Check(request.Text, request.Visibility, requireVisibility: true, mediaIds);
+        if (request.Visibility is { } visibility && Visibility.All.Contains(visibility, StringComparer.Ordinal))
         {
-            return invalid;
+            PostRules.CheckGate(checks, visibility, planIds, request.Price);
         }
 
         if (string.IsNullOrWhiteSpace(request.Text) && mediaIds.Length == 0)
         {
-            return Refusal.Invalid("text", "A post needs text or media.");
+            checks.Add("text", "A post needs text or media.");
+        }
+
+        if (checks.Any)
+        {
+            return checks.ToRefusal();
         }
 
         if (await PostRules.CheckSellerAsync(users, subscriptions, authorId, request.Visibility!, planIds, cancellationToken) is { } refused)
@@ -95,7 +101,8 @@ internal static class PostRules
     /// <summary>A premium price's ceiling: far above any real price, far below overflow in a split.</summary>
     public const long MaxPrice = 1_000_000_000;
 
-    public static Refusal? Check(string? text, string? visibility, Guid[] planIds, long? price, bool requireVisibility, Guid[] mediaIds)
+    /// <summary>The fields that stand alone (text, media, visibility); the gate's fields depend on the visibility: <see cref="CheckGate"/>.</summary>
+    public static FieldErrors Check(string? text, string? visibility, bool requireVisibility, Guid[] mediaIds)
     {
         var checks = new FieldErrors();
         if (text is not null && text.Length > Post.MaxTextLength)
@@ -127,12 +134,8 @@ internal static class PostRules
         {
             checks.Add("visibility", $"Choose one of: {string.Join(", ", Visibility.All)}.");
         }
-        else
-        {
-            CheckGate(checks, visibility, planIds, price);
-        }
 
-        return checks.Any ? checks.ToRefusal() : null;
+        return checks;
     }
 
     /// <summary>A price goes with premium only (and premium needs one); plans go with subscribers only.</summary>
