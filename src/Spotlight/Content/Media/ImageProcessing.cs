@@ -31,7 +31,7 @@ public static class ImageProcessor
             return Unsupported($"The image is {width} × {height} pixels; at most {options.MaxImageSide} pixels a side and {options.MaxImagePixels:N0} pixels in all are accepted.");
         }
 
-        if (MediaSniffer.CheckStructure(type, file, file.Length) is { } malformed)
+        if (MediaSniffer.CheckStructure(type, file) is { } malformed)
         {
             return Unsupported(malformed);
         }

@@ -73,7 +73,7 @@ public static class MediaSniffer
     }
 
     /// <summary>Null when the file is whole and holds only its own format; otherwise why it is refused.</summary>
-    public static string? CheckStructure(MediaType type, ReadOnlySpan<byte> file, long length)
+    public static string? CheckStructure(MediaType type, ReadOnlySpan<byte> file)
     {
         if (HasZipTrailer(file))
         {
