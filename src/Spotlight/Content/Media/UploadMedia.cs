@@ -51,7 +51,7 @@ internal sealed class UploadMedia(
 
         if (!type.Agrees(declaredType, fileName))
         {
-            return Unsupported($"The bytes are {type.ContentType}, but the upload was declared as '{declaredType}' named '{Path.GetFileName(fileName)}': both must agree with the content.");
+            return Unsupported($"The bytes are {type.ContentType}, but the part says Content-Type '{declaredType}' and file name '{Path.GetFileName(fileName)}': both must agree with the content.");
         }
 
         var limit = type.Kind == MediaKind.Image ? options.MaxImageBytes : options.MaxVideoBytes;
