@@ -199,8 +199,8 @@ public static class PlatformServiceCollectionExtensions
             app.UseHsts();
         }
 
-        app.UseMiddleware<RequestBodyLimitMiddleware>(app.Configuration.GetValue("Spotlight:MaxRequestBodyBytes", DefaultBodyLimit));
         app.UseRouting();
+        app.UseMiddleware<RequestBodyLimitMiddleware>(app.Configuration.GetValue("Spotlight:MaxRequestBodyBytes", DefaultBodyLimit)); // after routing: an endpoint may raise its limit
         app.UseCors();
         app.UseAuthentication();
         app.UseMiddleware<RateLimitMiddleware>();

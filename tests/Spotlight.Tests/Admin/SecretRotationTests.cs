@@ -281,7 +281,7 @@ public sealed class SecretRotationTests(RotationApp app) : IClassFixture<Rotatio
             FieldKind.Email => ["mail-" + unique[..8] + "@example.com"],
             FieldKind.WholeNumber => [Math.Min(field.Max, Math.Max(field.Min, 999_999)).ToString(System.Globalization.CultureInfo.InvariantCulture)],
             FieldKind.JsonSecret => ["{\"type\":\"service_account\",\"private_key_id\":\"" + unique + "\"}"],
-            _ => ["AC" + unique, unique[..12] + "-bucket", "value-" + unique],
+            _ => ["AC" + unique, unique[..12] + "-bucket", "value-" + unique, "s3"], // "s3": the storage backend, local or s3
         };
         return candidates.First(c => IntegrationCatalog.Validate(field, c) is null);
     }

@@ -98,12 +98,15 @@ public static partial class IntegrationCatalog
             new("twilioAccountSid", "Twilio account SID", FieldKind.Text, "Sms:Twilio:AccountSid", Check: TwilioSid),
             new("twilioAuthToken", "Twilio auth token", FieldKind.Secret, "Sms:Twilio:AuthToken"),
         ], LiveWithoutRestart: true),
-        new(Storage, "Object storage", "S3-compatible storage for uploads (local disk when unset).",
+        new(Storage, "Object storage", "Where posts' photos and videos are stored: local disk under the data directory, or an S3-compatible bucket. "
+            + "New uploads go to the chosen backend on every node within seconds; earlier ones stay readable where they were written.",
         [
-            new("endpoint", "S3 endpoint", FieldKind.Url, "Storage:S3:Endpoint"),
-            new("bucket", "Bucket", FieldKind.Text, "Storage:S3:Bucket", Check: BucketName),
-            new("accessKey", "Access key", FieldKind.Text, "Storage:S3:AccessKey"),
-            new("secretKey", "Secret key", FieldKind.Secret, "Storage:S3:SecretKey"),
+            new("backend", "Backend", FieldKind.Text, "Content:Media:Storage", "local", Hint: "local or s3", Check: StorageBackend),
+            new("endpoint", "S3 endpoint", FieldKind.Url, "Content:Media:S3:ServiceUrl", Hint: "e.g. https://s3.eu-west-1.amazonaws.com or http://minio:9000"),
+            new("bucket", "Bucket", FieldKind.Text, "Content:Media:S3:Bucket", Check: BucketName),
+            new("region", "Region", FieldKind.Text, "Content:Media:S3:Region", "us-east-1"),
+            new("accessKey", "Access key", FieldKind.Text, "Content:Media:S3:AccessKey"),
+            new("secretKey", "Secret key", FieldKind.Secret, "Content:Media:S3:SecretKey"),
         ], LiveWithoutRestart: true),
         new(Cors, "CORS", "Browser origins allowed to call the API. Applies on every node within seconds.",
         [
@@ -200,6 +203,8 @@ public static partial class IntegrationCatalog
     private static Func<string, string?> MinLength(int length) => value => value.Length >= length ? null : $"Use at least {length} characters.";
 
     private static string? TwilioSid(string value) => TwilioSidPattern().IsMatch(value) ? null : "A Twilio account SID is AC followed by 32 hexadecimal characters.";
+
+    private static string? StorageBackend(string value) => value is "local" or "s3" ? null : "Enter local or s3.";
 
     private static string? BucketName(string value) => BucketPattern().IsMatch(value) ? null : "A bucket name is 3 to 63 of lowercase letters, digits, dots and hyphens.";
 

@@ -1,10 +1,14 @@
 namespace Spotlight.Platform.Http;
 
-/// <summary>Refuses request bodies over the limit (default 1 MiB) with 413, whatever server runs the app.</summary>
-internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, long limit)
+/// <summary>
+/// Refuses request bodies over the limit (default 1 MiB) with 413, whatever server runs the app. It runs after routing, so
+/// an endpoint that takes large bodies (media uploads) raises its own limit with <see cref="RequestBodyLimitExtensions.WithRequestBodyLimit{TBuilder}"/>.
+/// </summary>
+internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, long defaultLimit)
 {
     public Task InvokeAsync(HttpContext context)
     {
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? defaultLimit;
         if (context.Request.ContentLength > limit)
         {
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
@@ -66,4 +70,14 @@ internal sealed class RequestBodyLimitMiddleware(RequestDelegate next, long limi
             return read;
         }
     }
+}
+
+/// <summary>An endpoint's own request body limit, read by <see cref="RequestBodyLimitMiddleware"/>.</summary>
+internal sealed record RequestBodyLimit(long? MaxRequestBodySize) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata;
+
+public static class RequestBodyLimitExtensions
+{
+    /// <summary>Lets this endpoint's requests carry bodies up to <paramref name="bytes"/> instead of the platform's default.</summary>
+    public static TBuilder WithRequestBodyLimit<TBuilder>(this TBuilder builder, long bytes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestBodyLimit(bytes));
 }

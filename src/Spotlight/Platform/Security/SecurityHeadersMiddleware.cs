@@ -32,8 +32,9 @@ internal sealed class SecurityHeadersMiddleware(RequestDelegate next)
                 headers.ContentSecurityPolicy = DocsPolicy;
             }
         }
-        else
+        else if (string.IsNullOrEmpty(headers.ContentSecurityPolicy))
         {
+            // An endpoint may have set a stricter policy of its own (served media add `sandbox`).
             headers.ContentSecurityPolicy = ApiPolicy;
         }
     }
