@@ -1,7 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Spotlight.Platform.Events;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.Idempotency;
+using Spotlight.Wallet;
 
 namespace Spotlight.Content.Unlocks;
 
@@ -11,6 +13,7 @@ internal static class UnlocksFeature
     public static void Add(WebApplicationBuilder builder)
     {
         builder.Services.AddScoped<UnlockPost>();
+        builder.Services.AddEventHandler<TransactionReversed, UnlockRefunds>();
     }
 
     public static void Map(RouteGroupBuilder api)

@@ -274,4 +274,31 @@ public sealed class UnlockTests(UnlockApp app) : IClassFixture<UnlockApp>
         Assert.Equal(1_000, await app.BalanceAsync(buyer));
         await (await buyer.Client.PostMoneyAsync("/api/v1/content/not-a-guid/unlock", new { })).ShouldBeAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task A_refunded_unlock_takes_the_access_back_and_the_post_can_be_bought_again()
+    {
+        var creator = await app.CreatorAsync();
+        var postId = await UnlockApp.PremiumPostAsync(creator, 100);
+        var buyer = await app.CreateUserAsync();
+        await app.FundAsync(buyer.Id, 100);
+        var sale = (await (await UnlockApp.UnlockAsync(buyer, postId)).ShouldBeAsync(HttpStatusCode.Created)).GetProperty("transactionId").GetGuid();
+        var admin = await app.AdminAsync();
+
+        await (await admin.Client.PostAsJsonAsync($"/api/v1/admin/transactions/{sale}/reverse", new { reason = "refund" })).ShouldBeAsync(HttpStatusCode.Created);
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await UnlockApp.LockedForAsync(buyer, postId) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(await UnlockApp.LockedForAsync(buyer, postId));
+        Assert.Equal((0, 0), await app.CountsAsync(postId));
+        Assert.Equal(100, await app.BalanceAsync(buyer));
+        var again = (await (await UnlockApp.UnlockAsync(buyer, postId)).ShouldBeAsync(HttpStatusCode.Created)).GetProperty("transactionId").GetGuid();
+        Assert.NotEqual(sale, again);
+        Assert.Equal((0L, (1, 1)), (await app.BalanceAsync(buyer), await app.CountsAsync(postId)));
+        await app.AssertBalancedAsync();
+    }
 }
