@@ -14,6 +14,14 @@ public static class NotificationTypes
     public const string Subscription = "subscription";
     public const string LiveStarted = "live_started";
     public const string Moderation = "moderation";
+
+    // Content (issue 10): likes are aggregated per post, the rest are one per event.
+    public const string PostLiked = "post_liked";
+    public const string Comment = "comment";
+    public const string CommentReply = "comment_reply";
+    public const string Mention = "mention";
+    public const string NewPost = "new_post";
+    public const string PostUnlocked = "post_unlocked";
 }
 
 /// <summary>

@@ -13,4 +13,10 @@ public sealed class NotificationOptions
 
     /// <summary>Days a read notification is kept.</summary>
     public int RetentionDays { get; set; } = 90;
+
+    /// <summary>
+    /// Hours during which likes of one post add to the author's unread "X and N others liked your post" instead of making
+    /// a notification each; after it, or once that one is read, the next like starts a new one.
+    /// </summary>
+    public int LikeAggregationHours { get; set; } = 24;
 }

@@ -47,6 +47,7 @@ public static class NotificationsModule
         services.AddNotification<UserFollowed>(e => new NotificationDraft(e.FolloweeId, NotificationTypes.Follow, e.FollowerId,
             DedupeKey: $"follow:{e.FollowerId:N}"));
         services.AddEventHandler<MessagePosted, OfflineMessageNotifier>();
+        services.AddContentNotifications(options);
         return builder;
     }
 

@@ -13,6 +13,7 @@ public sealed class WalletMetrics
         CoinsToppedUp = meter.CreateCounter<long>("spotlight_wallet_coins_topped_up_total", description: "Coins credited by top-ups.");
         CoinsGifted = meter.CreateCounter<long>("spotlight_wallet_coins_gifted_total", description: "Coins spent on gifts.");
         CoinsTransferred = meter.CreateCounter<long>("spotlight_wallet_coins_transferred_total", description: "Coins moved by transfers between users.");
+        CoinsUnlocked = meter.CreateCounter<long>("spotlight_wallet_coins_unlocked_total", description: "Coins spent on unlocking premium posts.");
         CoinsSubscribed = meter.CreateCounter<long>("spotlight_wallet_coins_subscribed_total", description: "Coins charged for creator subscriptions (first periods and renewals).");
         CoinsPaidOut = meter.CreateCounter<long>("spotlight_wallet_coins_paid_out_total", description: "Coins paid out to creators.");
         CoinsAdjusted = meter.CreateCounter<long>("spotlight_wallet_coins_adjusted_total", description: "Coins moved by admin adjustments and reversals (absolute).");
@@ -27,6 +28,8 @@ public sealed class WalletMetrics
     public Counter<long> CoinsGifted { get; }
 
     public Counter<long> CoinsTransferred { get; }
+
+    public Counter<long> CoinsUnlocked { get; }
 
     public Counter<long> CoinsSubscribed { get; }
 

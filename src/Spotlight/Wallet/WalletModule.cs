@@ -8,6 +8,7 @@ using Spotlight.Wallet.History;
 using Spotlight.Wallet.Ledger;
 using Spotlight.Wallet.Payouts;
 using Spotlight.Wallet.Reconciliation;
+using Spotlight.Wallet.Sales;
 using Spotlight.Wallet.Subscriptions;
 using Spotlight.Wallet.Topups;
 using Spotlight.Wallet.Transfers;
@@ -27,6 +28,7 @@ public static class WalletModule
         services.Configure<SplitsOptions>(builder.Configuration.GetSection($"{WalletOptions.Section}:Splits"));
         services.AddSingleton<IRevenueSplits, ConfiguredRevenueSplits>();
         services.AddSingleton<LedgerWriter>();
+        services.AddScoped<CreatorSale>();
         services.AddSingleton<LedgerReconciler>();
         services.AddSingleton<LedgerReconciliationRecorder>();
         services.AddSingleton<SandboxWebhookSecret>();

@@ -1,17 +1,16 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Identity;
 using Spotlight.Platform;
-using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Events;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.Idempotency;
 using Spotlight.Social;
 using Spotlight.Wallet.Ledger;
+using Spotlight.Wallet.Sales;
 
 namespace Spotlight.Wallet.Gifts;
 
@@ -31,13 +30,13 @@ internal static class GiftsApi
             .OrderBy(g => g.Price).ThenBy(g => g.Id, StringComparer.Ordinal).ToList());
 
     /// <summary>
-    /// Debits the sender's wallet and credits the creator's earnings, the platform's revenue and the processor's fees by
-    /// the gift split, in one transaction that also completes the idempotency key, writes the audit entry and raises
-    /// <see cref="GiftSent"/>.
+    /// Sells the gift to the sender (<see cref="CreatorSale"/>: the sender's wallet pays the creator's earnings, the
+    /// platform's revenue and the processor's fees by the gift split, with the audit entry), in one transaction that also
+    /// completes the idempotency key and raises <see cref="GiftSent"/>.
     /// </summary>
     public static async Task<Results<Created<GiftResponse>, ValidationProblem, ProblemHttpResult>> Send(
-        SendGiftRequest request, ClaimsPrincipal caller, SpotlightDb db, WalletOptions options, IRevenueSplits splits, IBlockList blocks, LedgerWriter ledger,
-        IdempotencyContext idempotency, AuditLog audit, DomainEvents events, WalletMetrics metrics)
+        SendGiftRequest request, ClaimsPrincipal caller, SpotlightDb db, WalletOptions options, IBlockList blocks, CreatorSale sale,
+        IdempotencyContext idempotency, DomainEvents events)
     {
         var errors = new FieldErrors();
         if (request.RecipientId is null)
@@ -89,34 +88,21 @@ internal static class GiftsApi
         }
 
         var amount = checked(gift!.Price * quantity);
-        var split = RevenueSplit.Compute(amount, splits.Percentages(SaleKind.Gift));
-        var transaction = new LedgerTransaction
+        await using var databaseTransaction = await sale.BeginAsync(db);
+        var charged = await sale.ChargeAsync(db, new SaleOrder(SaleKind.Gift, sender, recipient, amount,
+            Metadata: new { giftId = request.GiftId, quantity, recipientId = recipient, liveSessionId = request.LiveSessionId },
+            AuditDetails: new { recipientId = recipient, giftId = request.GiftId, quantity, amount }));
+        if (charged.Value is not { } receipt)
         {
-            Id = Guid.CreateVersion7(), Type = TransactionType.Gift, Amount = amount, InitiatorId = sender,
-            Metadata = JsonSerializer.Serialize(new { giftId = request.GiftId, quantity, recipientId = recipient, liveSessionId = request.LiveSessionId }),
-        };
-        var senderWallet = LedgerAccountRef.Wallet(sender);
-        await using var databaseTransaction = await ledger.BeginAsync(db);
-        var posted = await ledger.PostAsync(db, transaction,
-        [
-            new Posting(senderWallet, -amount, recipient),
-            new Posting(LedgerAccountRef.Earnings(recipient), split.Creator, sender),
-            new Posting(LedgerAccountRef.Revenue, split.Platform),
-            new Posting(LedgerAccountRef.ProcessorFees, split.Processor),
-        ]);
-        if (posted is not PostResult.Posted done)
-        {
-            metrics.Refused("gift");
-            return MoneyProblems.InsufficientFunds();
+            return charged.Refusal!.ToProblem();
         }
 
-        var response = new GiftResponse(transaction.Id, amount, split, request.GiftId!, quantity, recipient, done.BalanceAfter(senderWallet) ?? 0);
-        audit.Add(db, "wallet.gift_sent", "transaction", transaction.Id.ToString(), new { recipientId = recipient, giftId = request.GiftId, quantity, amount });
-        events.Raise(db, new GiftSent(transaction.Id, sender, recipient, request.GiftId!, gift.Name, quantity, amount, split.Creator, request.LiveSessionId, transaction.CreatedAt));
+        var response = new GiftResponse(receipt.TransactionId, amount, receipt.Split, request.GiftId!, quantity, recipient, receipt.BuyerBalanceAfter);
+        events.Raise(db, new GiftSent(receipt.TransactionId, sender, recipient, request.GiftId!, gift.Name, quantity, amount, receipt.Split.Creator, request.LiveSessionId, receipt.At));
         idempotency.Complete(db, StatusCodes.Status201Created, response);
         await db.SaveChangesAsync();
         await databaseTransaction.CommitAsync();
-        metrics.CoinsGifted.Add(amount);
-        return TypedResults.Created($"/api/v1/wallet/transactions/{transaction.Id}", response);
+        sale.Completed(receipt);
+        return TypedResults.Created($"/api/v1/wallet/transactions/{receipt.TransactionId}", response);
     }
 }
