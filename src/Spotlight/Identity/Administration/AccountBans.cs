@@ -17,8 +17,18 @@ public sealed class AccountBans(SessionRevoker sessions, UserEvents events, Audi
 {
     public const int MaxDays = 3650;
 
+    /// <summary>The ban as other modules see it: whose, and until when (null: without end).</summary>
+    public sealed record Staged(Guid UserId, DateTime? Until);
+
+    /// <summary>
+    /// Bans <paramref name="userId"/> (until <paramref name="days"/> from now, or for good when null) in the caller's unit of
+    /// work, not saved yet; for other modules, which never see Identity's <see cref="User"/>. Null: no such account.
+    /// </summary>
+    public async Task<Staged?> BanAsync(SpotlightDb db, Guid userId, string reason, int? days, CancellationToken cancellationToken) =>
+        await StageAsync(db, userId, reason, days, cancellationToken) is { } user ? new Staged(user.Id, user.BannedUntil) : null;
+
     /// <summary>Bans <paramref name="userId"/> (until <paramref name="days"/> from now, or for good when null); not saved yet. Null: no such account.</summary>
-    public async Task<User?> StageAsync(SpotlightDb db, Guid userId, string reason, int? days, CancellationToken cancellationToken)
+    internal async Task<User?> StageAsync(SpotlightDb db, Guid userId, string reason, int? days, CancellationToken cancellationToken)
     {
         var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)

@@ -86,8 +86,8 @@ public sealed class ResolveCase(
 
                 break;
             case ModerationActions.Suspend or ModerationActions.Ban:
-                var banned = await bans.StageAsync(db, found.AuthorId!.Value, reason, action == ModerationActions.Suspend ? request.Days : null, cancellationToken);
-                until = banned?.BannedUntil;
+                var banned = await bans.BanAsync(db, found.AuthorId!.Value, reason, action == ModerationActions.Suspend ? request.Days : null, cancellationToken);
+                until = banned?.Until;
                 break;
         }
 
