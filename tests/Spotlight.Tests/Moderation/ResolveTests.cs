@@ -209,6 +209,23 @@ public sealed class ResolveTests(SpotlightApp app) : IClassFixture<SpotlightApp>
     }
 
     [Fact]
+    public async Task The_queue_pages_newest_first_with_a_cursor_and_refuses_a_bad_limit()
+    {
+        var (moderator, reporter) = (await app.CreateUserAsync("moderator"), await app.CreateUserAsync());
+        var older = await ReportedCaseAsync(reporter, moderator, "user", (await app.CreateUserAsync()).Id);
+        var newer = await ReportedCaseAsync(reporter, moderator, "user", (await app.CreateUserAsync()).Id);
+
+        var first = await (await moderator.Client.GetAsync("/api/v1/admin/reports?status=open&limit=1")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal(newer, Assert.Single(first.GetProperty("items").EnumerateArray().ToList()).GetProperty("id").GetGuid());
+        var cursor = first.GetProperty("nextCursor").GetString();
+        var second = await (await moderator.Client.GetAsync($"/api/v1/admin/reports?status=open&limit=1&cursor={cursor}")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal(older, Assert.Single(second.GetProperty("items").EnumerateArray().ToList()).GetProperty("id").GetGuid());
+
+        await (await moderator.Client.GetAsync("/api/v1/admin/reports?limit=0")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+        await (await moderator.Client.GetAsync("/api/v1/admin/reports?cursor=not-a-cursor")).ShouldBeProblemAsync(HttpStatusCode.BadRequest, "validation_failed");
+    }
+
+    [Fact]
     public async Task One_queue_item_shows_each_report_with_its_note()
     {
         var (moderator, reporter, target) = (await app.CreateUserAsync("moderator"), await app.CreateUserAsync(), await app.CreateUserAsync());

@@ -41,9 +41,14 @@ public sealed class ModerationQueue(SpotlightDb db, ReportTargetRegistry targets
             return Refusal.Invalid("status", $"One of: {string.Join(", ", Statuses)}.");
         }
 
+        if (limit is < 1 or > PageRequest.MaxLimit)
+        {
+            return Refusal.Invalid("limit", $"Use a limit from 1 to {PageRequest.MaxLimit}.");
+        }
+
         if (!PageRequest.TryParse(limit, cursor, out var page, out _))
         {
-            return Refusal.Invalid("cursor", $"Use a limit from 1 to {PageRequest.MaxLimit} and a cursor the server issued.");
+            return Refusal.Invalid("cursor", "Use a cursor the server issued.");
         }
 
         var cases = db.Set<ModerationCase>().AsNoTracking();
