@@ -115,7 +115,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         await RunAxeAsync(page, name, problems);
     }
 
-    private static async Task RunAxeAsync(IPage page, string name, List<string> problems)
+    internal static async Task RunAxeAsync(IPage page, string name, List<string> problems)
     {
         await BrowserApp.ScreenshotAsync(page, "axe-" + name);
         await page.AddScriptTagAsync(new PageAddScriptTagOptions { Content = AxeSource.Value });

@@ -65,6 +65,8 @@ public static class IdentityModule
         services.AddSingleton<SessionRevoker>();
         services.AddSingleton<CookieSessions>();
         services.AddSingleton<UserEvents>();
+        services.AddSingleton<AccountBans>();
+        services.AddJob<SuspensionExpiryJob>(every: TimeSpan.FromMinutes(1));
         services.AddSingleton<AccountEmails>();
         services.AddScoped<TwoFactor>();
         services.AddPasskeys(builder.Configuration, identity);

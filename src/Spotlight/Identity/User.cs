@@ -28,6 +28,9 @@ public sealed class User : IdentityUser<Guid>
 
     public string? BanReason { get; set; }
 
+    /// <summary>When a suspension ends (a ban with an end); null with <see cref="BannedAt"/> set: banned for good.</summary>
+    public DateTime? BannedUntil { get; set; }
+
     public int FollowerCount { get; set; }
 
     public int FollowingCount { get; set; }
@@ -38,6 +41,9 @@ public sealed class User : IdentityUser<Guid>
     public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public bool IsInRole(string role) => RoleList.Contains(role, StringComparer.Ordinal);
+
+    /// <summary>Banned, or suspended and the suspension has not ended yet at <paramref name="now"/>.</summary>
+    public bool IsBannedAt(DateTime now) => BannedAt is not null && (BannedUntil is null || BannedUntil > now);
 }
 
 public static class Role
@@ -70,6 +76,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.Roles).HasMaxLength(100);
         builder.Property(u => u.Tier).HasMaxLength(20);
         builder.Property(u => u.BanReason).HasMaxLength(500);
+        // The suspension-expiry job finds the suspensions that ended.
+        builder.HasIndex(u => u.BannedUntil);
         // Identity leaves NormalizedEmail non-unique; a race between two registrations must not make two accounts.
         builder.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
         builder.HasIndex(u => u.CreatedAt);

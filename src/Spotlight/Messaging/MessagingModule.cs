@@ -24,6 +24,7 @@ public static class MessagingModule
         services.AddScoped<PostMessage>();
         services.AddScoped<MessageHistory>();
         services.AddScoped<ChangeMessage>();
+        services.AddScoped<Moderation.IReportTarget, MessageReportTarget>();
         services.AddScoped<ReadReceipts>();
         services.AddScoped<TypingNotices>();
         services.AddScoped<IConversationDirectory, ConversationDirectory>();

@@ -14,6 +14,7 @@ public static class NotificationTypes
     public const string Subscription = "subscription";
     public const string LiveStarted = "live_started";
     public const string Moderation = "moderation";
+    public const string ReportResolved = "report_resolved";
 
     // Content (issue 10): likes are aggregated per post, the rest are one per event.
     public const string PostLiked = "post_liked";

@@ -1,4 +1,5 @@
 using Spotlight.Messaging.Messages;
+using Spotlight.Moderation;
 using Spotlight.Notifications.Delivery;
 using Spotlight.Notifications.Devices;
 using Spotlight.Platform;
@@ -46,6 +47,10 @@ public static class NotificationsModule
         services.AddNotification<SubscriptionExpired>(e => new NotificationDraft(e.SubscriberId, NotificationTypes.Subscription, e.CreatorId, e.SubscriptionId, new { status = "expired" }));
         services.AddNotification<UserFollowed>(e => new NotificationDraft(e.FolloweeId, NotificationTypes.Follow, e.FollowerId,
             DedupeKey: $"follow:{e.FollowerId:N}"));
+        services.AddNotification<ContentModerated>(e => new NotificationDraft(e.AuthorId, NotificationTypes.Moderation, null, e.TargetId,
+            new { e.Action, e.Reason, e.TargetType, e.TargetId, e.Until }, $"moderation:{e.CaseId:N}"));
+        services.AddNotifications<ReportsResolved>(e => e.Reports.Select(r => new NotificationDraft(r.ReporterId, NotificationTypes.ReportResolved, null, r.ReportId,
+            new { e.Outcome, e.TargetType, e.TargetId }, $"report:{r.ReportId:N}")));
         services.AddEventHandler<MessagePosted, OfflineMessageNotifier>();
         services.AddContentNotifications(options);
         return builder;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Spotlight.Identity.Administration;
 using Spotlight.Data;
 using Spotlight.Identity;
 using Spotlight.Identity.Accounts;
@@ -38,7 +39,7 @@ public sealed record SignInResult(SignInOutcome Outcome, User? User = null, stri
 /// </summary>
 public sealed partial class ConsoleSignIn(
     SpotlightDb db, PasswordHashing hashing, Lockout lockout, TwoFactor twoFactor, RateLimiter limiter, AuditLog audit, IdentityMetrics metrics,
-    IDataProtectionProvider protection, TimeProvider time, PasskeyCeremonies passkeys)
+    IDataProtectionProvider protection, TimeProvider time, PasskeyCeremonies passkeys, AccountBans bans)
 {
     private static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(5);
     private readonly ITimeLimitedDataProtector _tickets = protection.CreateProtector("Spotlight.Admin.SignInTicket").ToTimeLimitedDataProtector();
@@ -124,7 +125,7 @@ public sealed partial class ConsoleSignIn(
 
     private async Task<SignInResult> FinishAsync(User user, string method)
     {
-        if (user.BannedAt is not null)
+        if (await bans.IsBannedAsync(db, user))
         {
             await audit.WriteAsync(db, "admin.sign_in_failed", "user", user.Id.ToString(), new { reason = "banned" }, actorId: user.Id);
             return new SignInResult(SignInOutcome.Banned, user);

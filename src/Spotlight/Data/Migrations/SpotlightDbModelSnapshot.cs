@@ -474,6 +474,8 @@ namespace Spotlight.Data.Migrations
 
                     b.Property<DateTime?>("BannedAt");
 
+                    b.Property<DateTime?>("BannedUntil");
+
                     b.Property<string>("Bio")
                         .HasMaxLength(500);
 
@@ -530,6 +532,8 @@ namespace Spotlight.Data.Migrations
                         .HasMaxLength(256);
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BannedUntil");
 
                     b.HasIndex("CreatedAt");
 
@@ -671,6 +675,105 @@ namespace Spotlight.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("messages", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Moderation.Reports.ModerationCase", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<string>("Action")
+                        .HasMaxLength(16);
+
+                    b.Property<Guid?>("AuthorId");
+
+                    b.Property<int?>("Days");
+
+                    b.Property<DateTime>("FirstReportedAt");
+
+                    b.Property<DateTime>("LastReportedAt");
+
+                    b.Property<string>("MediaUrls")
+                        .IsRequired()
+                        .HasMaxLength(8000);
+
+                    b.Property<string>("OpenKey")
+                        .HasMaxLength(64);
+
+                    b.Property<string>("Preview")
+                        .IsRequired()
+                        .HasMaxLength(2000);
+
+                    b.Property<int>("ReportCount");
+
+                    b.Property<string>("ResolutionReason")
+                        .HasMaxLength(500);
+
+                    b.Property<DateTime?>("ResolvedAt");
+
+                    b.Property<Guid?>("ResolvedBy");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.Property<Guid>("TargetId");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OpenKey")
+                        .IsUnique();
+
+                    b.HasIndex("AuthorId", "Id");
+
+                    b.HasIndex("Status", "Id");
+
+                    b.HasIndex("TargetType", "TargetId");
+
+                    b.ToTable("moderation_cases", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Moderation.Reports.Report", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<Guid>("CaseId");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000);
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(16);
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.Property<Guid>("ReporterId");
+
+                    b.Property<DateTime?>("ResolvedAt");
+
+                    b.Property<Guid>("TargetId");
+
+                    b.Property<string>("TargetType")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId", "ReporterId")
+                        .IsUnique();
+
+                    b.HasIndex("ReporterId", "Id");
+
+                    b.ToTable("reports", (string)null);
                 });
 
             modelBuilder.Entity("Spotlight.Notifications.Delivery.NotificationDelivery", b =>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Administration;
 using Spotlight.Identity.Passwords;
 using Spotlight.Identity.Tokens;
 using Spotlight.Platform.Audit;
@@ -21,7 +22,7 @@ internal static class Login
 {
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         LoginRequest request, SpotlightDb db, PasswordHashing hashing, IPasswordHasher<User> hasher, Lockout lockout, TwoFactor twoFactor,
-        TokenService tokens, RateLimiter limiter, AuditLog audit, IdentityMetrics metrics, HttpContext http)
+        TokenService tokens, RateLimiter limiter, AuditLog audit, IdentityMetrics metrics, AccountBans bans, HttpContext http)
     {
         var errors = new FieldErrors().Required("email", request.Email).Required("password", request.Password)
             .MaxLength("email", request.Email, AccountRules.EmailMaxLength).MaxLength("password", request.Password, PasswordPolicy.MaximumLength);
@@ -81,7 +82,7 @@ internal static class Login
             }
         }
 
-        if (user.BannedAt is not null)
+        if (await bans.IsBannedAsync(db, user, http.RequestAborted))
         {
             await audit.WriteAsync(db, "auth.login_failed", "user", user.Id.ToString(), new { reason = "banned" }, actorId: user.Id);
             metrics.Login("banned");

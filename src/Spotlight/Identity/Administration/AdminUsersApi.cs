@@ -14,14 +14,15 @@ namespace Spotlight.Identity.Administration;
 
 public sealed record AdminUserResponse(
     Guid Id, string Email, string Handle, string? DisplayName, IReadOnlyList<string> Roles, string Tier, bool EmailVerified,
-    bool TwoFactorEnabled, DateTime CreatedAt, DateTime? LastSeenAt, DateTime? BannedAt, string? BanReason, bool LockedOut)
+    bool TwoFactorEnabled, DateTime CreatedAt, DateTime? LastSeenAt, DateTime? BannedAt, string? BanReason, bool LockedOut, DateTime? BannedUntil = null)
 {
     public static AdminUserResponse From(User u, DateTimeOffset now) => new(
         u.Id, u.Email ?? "", u.Handle, u.DisplayName, u.RoleList, u.Tier, u.EmailConfirmed, u.TwoFactorEnabled, u.CreatedAt, u.LastSeenAt,
-        u.BannedAt, u.BanReason, u.LockoutEnd > now);
+        u.BannedAt, u.BanReason, u.LockoutEnd > now, u.BannedUntil);
 }
 
-public sealed record BanRequest(string? Reason);
+/// <summary><c>days</c>: a suspension that ends by itself after that many days; none: banned until an admin lifts it.</summary>
+public sealed record BanRequest(string? Reason, int? Days = null);
 
 public sealed record SetRolesRequest(string[]? Roles);
 
@@ -35,7 +36,8 @@ public static class AdminUsersApi
         var users = admin.MapGroup("/users").WithTags("Admin");
         users.MapGet("/", Search).WithName("AdminSearchUsers").WithSummary("Search accounts by email or handle");
         users.MapGet("/{id:guid}", Get).WithName("AdminGetUser").WithSummary("One account");
-        users.MapPost("/{id:guid}/ban", Ban).WithName("AdminBanUser").WithSummary("Ban an account: its sessions end and its tokens stop working");
+        users.MapPost("/{id:guid}/ban", Ban).WithName("AdminBanUser")
+            .WithSummary("Ban an account (with days: suspend it until then): its sessions end and its tokens stop working");
         users.MapPost("/{id:guid}/unban", Unban).WithName("AdminUnbanUser").WithSummary("Lift a ban");
         users.MapPut("/{id:guid}/roles", SetRoles).WithName("AdminSetRoles").WithSummary("Replace an account's roles");
         users.MapPut("/{id:guid}/tier", SetTier).WithName("AdminSetTier").WithSummary("Set an account's tier");
@@ -76,9 +78,14 @@ public static class AdminUsersApi
     }
 
     public static async Task<Results<Ok<AdminUserResponse>, ValidationProblem, ProblemHttpResult>> Ban(
-        Guid id, BanRequest request, ClaimsPrincipal caller, SpotlightDb db, SessionRevoker sessions, AuditLog audit, TimeProvider time, UserEvents events)
+        Guid id, BanRequest request, ClaimsPrincipal caller, SpotlightDb db, AccountBans bans, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().Required("reason", request.Reason).MaxLength("reason", request.Reason, 500);
+        if (request.Days is < 1 or > AccountBans.MaxDays)
+        {
+            errors.Add("days", $"Suspend for 1 to {AccountBans.MaxDays} days, or leave days out for a ban without end.");
+        }
+
         if (errors.Any)
         {
             return errors.ToProblem();
@@ -89,19 +96,14 @@ public static class AdminUsersApi
             return ApiProblem.Create(400, "cannot_ban_self", "You cannot ban your own account.");
         }
 
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id);
+        var user = await bans.StageAsync(db, id, request.Reason!.Trim(), request.Days, cancellationToken);
         if (user is null)
         {
             return ApiProblem.NotFound("No account has this id.");
         }
 
-        user.BannedAt ??= time.GetUtcNow().UtcDateTime;
-        user.BanReason = request.Reason!.Trim();
-        user.SecurityStamp = Guid.NewGuid().ToString("N");
-        audit.Add(db, "user.banned", "user", id.ToString(), new { reason = user.BanReason });
-        await db.SaveChangesAsync();
-        await sessions.RevokeAllAsync(db, id, "banned");
-        await events.BannedAsync(id);
+        await db.SaveChangesAsync(cancellationToken);
+        await bans.EnforceAsync(db, id);
         return TypedResults.Ok(AdminUserResponse.From(user, time.GetUtcNow()));
     }
 
@@ -116,6 +118,7 @@ public static class AdminUsersApi
         if (user.BannedAt is not null)
         {
             user.BannedAt = null;
+            user.BannedUntil = null;
             user.BanReason = null;
             audit.Add(db, "user.unbanned", "user", id.ToString());
             await db.SaveChangesAsync();

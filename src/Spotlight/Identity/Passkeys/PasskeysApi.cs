@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Spotlight.Identity.Administration;
 using Spotlight.Data;
 using Spotlight.Identity.Tokens;
 using Spotlight.Platform.Audit;
@@ -136,7 +137,8 @@ internal static class PasskeysApi
 
     /// <summary>Passwordless sign-in: a verified passkey (possession plus the authenticator's PIN or biometric) is both factors.</summary>
     public static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> FinishLogin(
-        PasskeyLoginRequest request, PasskeyCeremonies ceremonies, SpotlightDb db, TokenService tokens, AuditLog audit, IdentityMetrics metrics, HttpContext http)
+        PasskeyLoginRequest request, PasskeyCeremonies ceremonies, SpotlightDb db, TokenService tokens, AuditLog audit, IdentityMetrics metrics, AccountBans bans,
+        HttpContext http)
     {
         if (request.CeremonyId is not { } ceremonyId || request.Credential is not { } credential)
         {
@@ -151,7 +153,7 @@ internal static class PasskeysApi
         }
 
         var user = signedIn.Value!.User;
-        if (user.BannedAt is not null)
+        if (await bans.IsBannedAsync(db, user, http.RequestAborted))
         {
             await audit.WriteAsync(db, "auth.login_failed", "user", user.Id.ToString(), new { reason = "banned", method = "passkey" }, actorId: user.Id);
             metrics.Login("banned");

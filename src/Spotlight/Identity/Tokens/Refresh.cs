@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Spotlight.Identity.Administration;
 using Spotlight.Data;
 using Spotlight.Identity.Sessions;
 using Spotlight.Platform.Audit;
@@ -17,7 +18,7 @@ public sealed record RefreshRequest(string? RefreshToken);
 internal static class Refresh
 {
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        RefreshRequest request, SpotlightDb db, TokenService tokens, SessionStateCache sessions, AuditLog audit, IdentityMetrics metrics, TimeProvider time)
+        RefreshRequest request, SpotlightDb db, TokenService tokens, SessionStateCache sessions, AuditLog audit, IdentityMetrics metrics, AccountBans bans, TimeProvider time)
     {
         if (string.IsNullOrWhiteSpace(request.RefreshToken) || request.RefreshToken.Length > 200)
         {
@@ -60,7 +61,7 @@ internal static class Refresh
         }
 
         var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == session.UserId);
-        if (user.BannedAt is not null)
+        if (await bans.IsBannedAsync(db, user))
         {
             return Invalid();
         }

@@ -22,7 +22,7 @@ public interface IUserDirectory
     Task<IReadOnlyDictionary<string, Guid>> FindByHandlesAsync(IReadOnlyCollection<string> userHandles, CancellationToken cancellationToken);
 }
 
-internal sealed class UserDirectory(SpotlightDb db) : IUserDirectory
+internal sealed class UserDirectory(SpotlightDb db, TimeProvider time) : IUserDirectory
 {
     public async Task<IReadOnlyDictionary<Guid, UserFacts>> FactsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
@@ -33,17 +33,23 @@ internal sealed class UserDirectory(SpotlightDb db) : IUserDirectory
 
         var list = ids.Distinct().ToList();
         var rows = await db.Users.AsNoTracking().Where(u => list.Contains(u.Id))
-            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.AvatarUrl, u.BannedAt, u.Roles })
+            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.AvatarUrl, u.BannedAt, u.BannedUntil, u.Roles })
             .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
         return rows.ToDictionary(u => u.Id, u =>
         {
             var roles = u.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return new UserFacts(u.Id, u.UserName ?? "", u.DisplayName, u.AvatarUrl, u.BannedAt != null,
+            return new UserFacts(u.Id, u.UserName ?? "", u.DisplayName, u.AvatarUrl, u.BannedAt != null && (u.BannedUntil == null || u.BannedUntil > now),
                 roles.Contains(Role.Creator), roles.Contains(Role.Admin) || roles.Contains(Role.Moderator));
         });
     }
 
-    public IQueryable<Guid> ActiveUserIds() => db.Users.Where(u => u.BannedAt == null).Select(u => u.Id);
+    public IQueryable<Guid> ActiveUserIds()
+    {
+        // A suspension that has ended counts as lifted even before the expiry job clears it.
+        var now = time.GetUtcNow().UtcDateTime;
+        return db.Users.Where(u => u.BannedAt == null || (u.BannedUntil != null && u.BannedUntil <= now)).Select(u => u.Id);
+    }
 
     public async Task<IReadOnlyDictionary<string, Guid>> FindByHandlesAsync(IReadOnlyCollection<string> userHandles, CancellationToken cancellationToken)
     {
@@ -53,7 +59,8 @@ internal sealed class UserDirectory(SpotlightDb db) : IUserDirectory
             return new Dictionary<string, Guid>();
         }
 
-        var rows = await db.Users.AsNoTracking().Where(u => u.BannedAt == null && normalized.Contains(u.NormalizedUserName!))
+        var now = time.GetUtcNow().UtcDateTime;
+        var rows = await db.Users.AsNoTracking().Where(u => (u.BannedAt == null || (u.BannedUntil != null && u.BannedUntil <= now)) && normalized.Contains(u.NormalizedUserName!))
             .Select(u => new { u.Id, u.UserName }).ToListAsync(cancellationToken);
         return rows.ToDictionary(u => u.UserName!.ToLowerInvariant(), u => u.Id);
     }

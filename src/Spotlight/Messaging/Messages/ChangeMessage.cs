@@ -49,21 +49,55 @@ public sealed class ChangeMessage(SpotlightDb db, RealtimeFeed feed, IAttachment
             return refusal;
         }
 
-        var message = found.Value!;
+        var (response, uploads) = await TombstoneAsync(found.Value!, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await DeleteUploadsAsync(uploads, cancellationToken);
+        return response;
+    }
+
+    /// <summary>
+    /// A moderator hid or removed a reported message: it becomes a tombstone as if its author had deleted it. Runs in the
+    /// caller's transaction when there is one (moderation commits it with its decision). False: no such message, or already gone.
+    /// </summary>
+    public async Task<bool> TombstoneForModerationAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        var message = await db.Set<Message>().SingleOrDefaultAsync(m => m.Id == messageId && m.DeletedAt == null, cancellationToken);
+        if (message is null)
+        {
+            return false;
+        }
+
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        var (_, uploads) = await TombstoneAsync(message, cancellationToken);
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken);
+            await own.DisposeAsync();
+        }
+
+        // Moderation's transaction has nothing left that can refuse after this (only a failing database, which the moderator retries).
+        await DeleteUploadsAsync(uploads, cancellationToken);
+        return true;
+    }
+
+    private async Task<(MessageResponse Response, List<Attachment> Uploads)> TombstoneAsync(Message message, CancellationToken cancellationToken)
+    {
         message.Text = null;
         message.DeletedAt = time.GetUtcNow().UtcDateTime;
-        var uploads = await db.Set<Attachment>().Where(a => a.MessageId == messageId).ToListAsync(cancellationToken);
+        var uploads = await db.Set<Attachment>().Where(a => a.MessageId == message.Id).ToListAsync(cancellationToken);
         db.RemoveRange(uploads);
         await db.SaveChangesAsync(cancellationToken);
         var response = MessageResponse.From(message, []);
         await StageAsync(response, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        return (response, uploads);
+    }
+
+    private async Task DeleteUploadsAsync(List<Attachment> uploads, CancellationToken cancellationToken)
+    {
         foreach (var upload in uploads)
         {
             await store.DeleteAsync(upload.StorageKey, cancellationToken);
         }
-
-        return response;
     }
 
     private async Task<Outcome<Message>> FindAsync(Guid me, Guid conversationId, Guid messageId, CancellationToken cancellationToken)

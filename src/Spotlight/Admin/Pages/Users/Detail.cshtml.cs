@@ -20,7 +20,7 @@ namespace Spotlight.Admin.Pages.Users;
 /// (ban, unban, roles, tier, revoke sessions, reset 2FA), each behind a confirmation, each audit-logged by the API's handler.
 /// </summary>
 public sealed class DetailModel(
-    SpotlightDb db, TimeProvider time, AuditLog audit, SessionRevoker sessions, SessionStateCache cache, UserEvents events, UserManager<User> users, IWalletReadModel wallet) : AdminPage
+    SpotlightDb db, TimeProvider time, AuditLog audit, SessionRevoker sessions, SessionStateCache cache, AccountBans bans, UserManager<User> users, IWalletReadModel wallet) : AdminPage
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -51,7 +51,7 @@ public sealed class DetailModel(
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Missing();
 
     public Task<IActionResult> OnPostBanAsync() => RunAsync("ban", async () =>
-        (await AdminUsersApi.Ban(Id, new BanRequest(Reason), User, db, sessions, audit, time, events)).Result, "banned; their sessions and tokens have ended");
+        (await AdminUsersApi.Ban(Id, new BanRequest(Reason), User, db, bans, time, HttpContext.RequestAborted)).Result, "banned; their sessions and tokens have ended");
 
     public Task<IActionResult> OnPostUnbanAsync() => RunAsync("unban", async () =>
         (await AdminUsersApi.Unban(Id, db, audit, time)).Result, "unbanned");
