@@ -75,14 +75,9 @@ public interface IFollowGraph
 {
     /// <summary>The ids of <paramref name="userId"/>'s followers: a query to compose, not a list (a creator may have millions).</summary>
     IQueryable<Guid> FollowerIds(Guid userId);
-
-    /// <summary>The ids of the accounts <paramref name="userId"/> follows: a query to compose (feeds).</summary>
-    IQueryable<Guid> FolloweeIds(Guid userId);
 }
 
 internal sealed class FollowGraph(Data.SpotlightDb db) : IFollowGraph
 {
     public IQueryable<Guid> FollowerIds(Guid userId) => db.Set<Follow>().Where(f => f.FolloweeId == userId).Select(f => f.FollowerId);
-
-    public IQueryable<Guid> FolloweeIds(Guid userId) => db.Set<Follow>().Where(f => f.FollowerId == userId).Select(f => f.FolloweeId);
 }

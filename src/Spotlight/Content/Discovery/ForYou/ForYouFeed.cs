@@ -29,7 +29,7 @@ public sealed class ForYouFeed(
         var o = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
         var followedSince = now.AddHours(-o.FollowedWindowHours);
-        var followees = follows.FolloweeIds(me);
+        var followees = follows.FollowingIds(me);
         var candidates = Candidates(me, now);
 
         var followed = Lane(candidates.Where(c => followees.Contains(c.Post.AuthorId) && c.Post.CreatedAt >= followedSince), o.FollowBoost, cursor);
