@@ -75,9 +75,14 @@ public interface IFollowGraph
 {
     /// <summary>The ids of <paramref name="userId"/>'s followers: a query to compose, not a list (a creator may have millions).</summary>
     IQueryable<Guid> FollowerIds(Guid userId);
+
+    /// <summary>The ids of the accounts <paramref name="userId"/> follows: a query to compose (a following feed, a page of posts' access).</summary>
+    IQueryable<Guid> FollowingIds(Guid userId);
 }
 
 internal sealed class FollowGraph(Data.SpotlightDb db) : IFollowGraph
 {
     public IQueryable<Guid> FollowerIds(Guid userId) => db.Set<Follow>().Where(f => f.FolloweeId == userId).Select(f => f.FollowerId);
+
+    public IQueryable<Guid> FollowingIds(Guid userId) => db.Set<Follow>().Where(f => f.FollowerId == userId).Select(f => f.FolloweeId);
 }

@@ -147,6 +147,42 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("Media", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Content.Posts.Comment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<Guid>("AuthorId");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<DateTime?>("DeletedAt");
+
+                    b.Property<string>("ModerationReason")
+                        .HasMaxLength(500);
+
+                    b.Property<string>("ModerationStatus")
+                        .HasMaxLength(16);
+
+                    b.Property<Guid?>("ParentId");
+
+                    b.Property<Guid>("PostId");
+
+                    b.Property<int>("ReplyCount");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AuthorId", "Id");
+
+                    b.HasIndex("PostId", "ParentId", "Id");
+
+                    b.ToTable("Comments", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Content.Posts.Post", b =>
                 {
                     b.Property<Guid>("Id")
@@ -207,6 +243,21 @@ namespace Spotlight.Data.Migrations
                     b.HasIndex("Tag", "PostId");
 
                     b.ToTable("PostHashtags", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Content.Posts.PostLike", b =>
+                {
+                    b.Property<Guid>("PostId");
+
+                    b.Property<Guid>("UserId");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.HasKey("PostId", "UserId");
+
+                    b.HasIndex("UserId", "PostId");
+
+                    b.ToTable("PostLikes", (string)null);
                 });
 
             modelBuilder.Entity("Spotlight.Content.Posts.PostPlan", b =>

@@ -15,6 +15,9 @@ public interface ISubscriptionAccess
 
     /// <summary>Everyone with access to one of <paramref name="creatorId"/>'s plans now: a query to compose, not a list.</summary>
     IQueryable<Guid> SubscriberIds(Guid creatorId);
+
+    /// <summary>True when every one of <paramref name="planIds"/> is a plan of <paramref name="creatorId"/>'s (a post gated on plans names only its author's).</summary>
+    Task<bool> AreCreatorsPlansAsync(Guid creatorId, IReadOnlyCollection<Guid> planIds, CancellationToken cancellationToken);
 }
 
 internal sealed class SubscriptionAccess(SpotlightDb db, TimeProvider time) : ISubscriptionAccess
@@ -34,6 +37,13 @@ internal sealed class SubscriptionAccess(SpotlightDb db, TimeProvider time) : IS
     }
 
     public IQueryable<Guid> SubscriberIds(Guid creatorId) => WithAccess().Where(s => s.CreatorId == creatorId).Select(s => s.SubscriberId);
+
+    public async Task<bool> AreCreatorsPlansAsync(Guid creatorId, IReadOnlyCollection<Guid> planIds, CancellationToken cancellationToken)
+    {
+        var wanted = planIds.Distinct().ToList();
+        var found = await db.Set<SubscriptionPlan>().CountAsync(p => p.CreatorId == creatorId && wanted.Contains(p.Id), cancellationToken);
+        return found == wanted.Count;
+    }
 
     // Subscription.HasAccess, as SQL.
     private IQueryable<Subscription> WithAccess()
