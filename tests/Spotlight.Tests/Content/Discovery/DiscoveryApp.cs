@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Content.Discovery.ForYou;
 using Spotlight.Content.Posts;
+using Spotlight.Moderation;
 using Spotlight.Tests.Content.Posts;
 using Spotlight.Tests.Infrastructure;
 
@@ -78,8 +79,9 @@ public class DiscoveryApp : PostsApp
         throw new TimeoutException($"Post {postId} was not ranked as expected; last: {(rank is null ? "no row" : $"score {rank.Score}, rank {rank.Rank}")}.");
     }
 
+    /// <summary>A moderator's hide or remove, applied as the moderation feature applies it (the posts' report target).</summary>
     public Task SetModerationAsync(Guid postId, string status) =>
-        WithDbAsync(db => db.Set<Post>().Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.ModerationStatus, status).SetProperty(p => p.ModerationReason, "test")));
+        ApplyAsync(ReportTargetTypes.Post, postId, status == ModerationStatus.Hidden ? ContentDecision.Hide : ContentDecision.Remove);
 
     public Task BanAsync(Guid userId) =>
         WithDbAsync(db => db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.BannedAt, DateTime.UtcNow)));
