@@ -28,12 +28,13 @@ public sealed class ForYouFeed(
     {
         var o = options.Value;
         var now = time.GetUtcNow().UtcDateTime;
-        var followedSince = now.AddHours(-o.FollowedWindowHours);
+        // "Recent" by id (UUID v7: creation time first), so the followed lane can read the (AuthorId, Id) index of posts.
+        var followedSince = FirstIdAt(now.AddHours(-o.FollowedWindowHours));
         var followees = follows.FollowingIds(me);
         var candidates = Candidates(me, now);
 
-        var followed = Lane(candidates.Where(c => followees.Contains(c.Post.AuthorId) && c.Post.CreatedAt >= followedSince), o.FollowBoost, cursor);
-        var others = Lane(candidates.Where(c => !followees.Contains(c.Post.AuthorId) || c.Post.CreatedAt < followedSince), 0, cursor);
+        var followed = Lane(candidates.Where(c => followees.Contains(c.Post.AuthorId) && c.PostId.CompareTo(followedSince) >= 0), o.FollowBoost, cursor);
+        var others = Lane(candidates.Where(c => !followees.Contains(c.Post.AuthorId) || c.PostId.CompareTo(followedSince) < 0), 0, cursor);
         var merged = (await followed.Take(limit + 1).ToListAsync(cancellationToken))
             .Select(c => new Ranked(c.Post, c.Rank + o.FollowBoost))
             .Concat((await others.Take(limit + 1).ToListAsync(cancellationToken)).Select(c => new Ranked(c.Post, c.Rank)))
@@ -52,13 +53,13 @@ public sealed class ForYouFeed(
     {
         var active = users.ActiveUserIds();
         var blocked = blocks.BlockedEitherWay(me);
-        var query = db.Set<PostRank>().Join(db.Set<Post>(), r => r.PostId, p => p.Id, (r, p) => new Candidate { Post = p, Rank = r.Rank })
+        var query = db.Set<PostRank>().Join(db.Set<Post>(), r => r.PostId, p => p.Id, (r, p) => new Candidate { Post = p, PostId = r.PostId, Rank = r.Rank })
             .Where(c => c.Post.DeletedAt == null && c.Post.ModerationStatus == null && c.Post.AuthorId != me
                 && active.Contains(c.Post.AuthorId) && !blocked.Contains(c.Post.AuthorId));
         if (options.Value.SeenHours > 0)
         {
             var seenSince = now.AddHours(-options.Value.SeenHours);
-            query = query.Where(c => !db.Set<FeedImpression>().Any(i => i.ViewerId == me && i.PostId == c.Post.Id && i.ServedAt >= seenSince));
+            query = query.Where(c => !db.Set<FeedImpression>().Any(i => i.ViewerId == me && i.PostId == c.PostId && i.ServedAt >= seenSince));
         }
 
         return query;
@@ -70,10 +71,21 @@ public sealed class ForYouFeed(
         if (cursor is { } after)
         {
             var (rank, id) = (after.Rank, after.PostId);
-            lane = lane.Where(c => c.Rank + boost < rank || (c.Rank + boost == rank && c.Post.Id.CompareTo(id) < 0));
+            lane = lane.Where(c => c.Rank + boost < rank || (c.Rank + boost == rank && c.PostId.CompareTo(id) < 0));
         }
 
-        return lane.OrderByDescending(c => c.Rank).ThenByDescending(c => c.Post.Id);
+        // The rank row's own columns, so the order is the (Rank, PostId) index's, read backwards.
+        return lane.OrderByDescending(c => c.Rank).ThenByDescending(c => c.PostId);
+    }
+
+    /// <summary>The smallest UUID v7 of a moment: its 48-bit millisecond timestamp, then zeros.</summary>
+    internal static Guid FirstIdAt(DateTime moment)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        bytes.Clear();
+        var milliseconds = Math.Max(0, new DateTimeOffset(moment, TimeSpan.Zero).ToUnixTimeMilliseconds());
+        BinaryPrimitives.WriteInt64BigEndian(bytes, milliseconds << 16);
+        return new Guid(bytes, bigEndian: true);
     }
 
     private async Task RecordImpressionsAsync(Guid me, IReadOnlyList<PostResponse> served, DateTime now, CancellationToken cancellationToken)
@@ -99,6 +111,8 @@ public sealed class ForYouFeed(
     internal sealed class Candidate
     {
         public required Post Post { get; init; }
+
+        public Guid PostId { get; init; }
 
         public double Rank { get; init; }
     }
