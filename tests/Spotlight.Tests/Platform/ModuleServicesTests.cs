@@ -24,6 +24,7 @@ public sealed class ModuleServicesTests(ServiceRegistrationsApp app) : IClassFix
         "Spotlight.Platform.Commands.ICliCommand", // each feature adds its commands to the server executable
         "Spotlight.Realtime.Fanout.ISignalDelivery", // features deliver their own signals that crossed nodes
         "Spotlight.Platform.Storage.IUserStorage", // each feature that stores a user's files counts them toward one quota
+        "Spotlight.Moderation.IReportTarget", // each module makes its own things reportable and moderatable
     ];
 
     private static string? Module(Type type) =>

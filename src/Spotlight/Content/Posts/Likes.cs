@@ -29,12 +29,14 @@ public sealed class Likes(SpotlightDb db, IPostEntitlement entitlement, DomainEv
             """, cancellationToken);
         if (inserted == 1)
         {
-            await db.Set<Post>().Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikeCount, p => p.LikeCount + 1), cancellationToken);
             if (post.AuthorId != me)
             {
                 events.Raise(db, new PostLiked(postId, post.AuthorId, me));
                 await db.SaveChangesAsync(cancellationToken);
             }
+
+            // Last before the commit: the post's row lock, which every like of a hot post queues on, is held for one round trip.
+            await db.Set<Post>().Where(p => p.Id == postId).ExecuteUpdateAsync(s => s.SetProperty(p => p.LikeCount, p => p.LikeCount + 1), cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);

@@ -110,6 +110,8 @@ internal sealed class PostConfiguration : IEntityTypeConfiguration<Post>
         builder.Property(p => p.ModerationReason).HasMaxLength(500);
         // A profile's posts and the following feed: one range scan per author, newest first.
         builder.HasIndex(p => new { p.AuthorId, p.Id });
+        // The following feed: only what anyone may be shown, so PostgreSQL answers "newest ids per author" from the index alone.
+        builder.HasIndex(p => new { p.AuthorId, p.Id }, "IX_Posts_Feed").HasFilter("\"DeletedAt\" IS NULL AND \"ModerationStatus\" IS NULL");
     }
 }
 

@@ -70,18 +70,29 @@ public sealed class PostLists(SpotlightDb db, IPostReader reader, IUserDirectory
         var take = page.Limit + 1;
         var after = page.After ?? MaxId;
         var followed = follows.FollowingIds(viewerId).Where(id => users.ActiveUserIds().Contains(id));
-        var candidates = Visible();
         List<Post> rows;
         if (database.IsPostgres)
         {
-            rows = await followed
-                .SelectMany(authorId => candidates.Where(p => p.AuthorId == authorId && p.Id.CompareTo(after) < 0).OrderByDescending(p => p.Id).Take(take))
-                .OrderByDescending(p => p.Id).Take(take).ToListAsync(cancellationToken);
+            // EF turns a correlated Take into ROW_NUMBER() over every post, so the lateral join is written out. The followed
+            // ids come first (one indexed read of Social's follows through its interface); then, per author, at most `take`
+            // ids from the partial feed index (an index-only scan, no table rows), the newest `take` of those, and only
+            // their rows. The work is bounded by follows × page size whatever the table holds.
+            var authors = await followed.ToArrayAsync(cancellationToken);
+            rows = authors.Length == 0 ? [] : await db.Set<Post>().FromSql($"""
+                SELECT * FROM "Posts" WHERE "Id" IN (
+                    SELECT p."Id" FROM unnest({authors}) AS a("Id")
+                    CROSS JOIN LATERAL (
+                        SELECT x."Id" FROM "Posts" AS x
+                        WHERE x."AuthorId" = a."Id" AND x."Id" < {after} AND x."DeletedAt" IS NULL AND x."ModerationStatus" IS NULL
+                        ORDER BY x."Id" DESC LIMIT {take}) AS p
+                    ORDER BY p."Id" DESC LIMIT {take})
+                ORDER BY "Id" DESC
+                """).AsNoTracking().ToListAsync(cancellationToken);
         }
         else
         {
-            // SQLite has no LATERAL; its planner walks (AuthorId, Id) per followed author for the IN list just as well at its scale.
-            rows = await candidates.Where(p => followed.Contains(p.AuthorId) && p.Id.CompareTo(after) < 0)
+            // SQLite has no LATERAL; it walks (AuthorId, Id) per followed author for the IN list, which is enough at its scale.
+            rows = await Visible().Where(p => followed.Contains(p.AuthorId) && p.Id.CompareTo(after) < 0)
                 .OrderByDescending(p => p.Id).Take(take).ToListAsync(cancellationToken);
         }
 

@@ -285,6 +285,9 @@ namespace Spotlight.Data.Migrations
 
                     b.HasIndex("AuthorId", "Id");
 
+                    b.HasIndex(new[] { "AuthorId", "Id" }, "IX_Posts_Feed")
+                        .HasFilter("\"DeletedAt\" IS NULL AND \"ModerationStatus\" IS NULL");
+
                     b.ToTable("Posts", (string)null);
                 });
 

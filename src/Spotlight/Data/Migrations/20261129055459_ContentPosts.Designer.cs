@@ -11,7 +11,7 @@ using Spotlight.Data;
 namespace Spotlight.Data.Migrations
 {
     [DbContext(typeof(SpotlightDb))]
-    [Migration("20261129051220_ContentPosts")]
+    [Migration("20261129055459_ContentPosts")]
     partial class ContentPosts
     {
         /// <inheritdoc />
@@ -230,6 +230,9 @@ namespace Spotlight.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorId", "Id");
+
+                    b.HasIndex(new[] { "AuthorId", "Id" }, "IX_Posts_Feed")
+                        .HasFilter("\"DeletedAt\" IS NULL AND \"ModerationStatus\" IS NULL");
 
                     b.ToTable("Posts", (string)null);
                 });

@@ -45,6 +45,12 @@ namespace Spotlight.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Posts_Feed",
+                table: "Posts",
+                columns: new[] { "AuthorId", "Id" },
+                filter: "\"DeletedAt\" IS NULL AND \"ModerationStatus\" IS NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Comments_AuthorId_Id",
                 table: "Comments",
                 columns: new[] { "AuthorId", "Id" });
@@ -68,6 +74,10 @@ namespace Spotlight.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "PostLikes");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Posts_Feed",
+                table: "Posts");
         }
     }
 }
