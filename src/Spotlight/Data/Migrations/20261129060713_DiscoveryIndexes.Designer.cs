@@ -11,7 +11,7 @@ using Spotlight.Data;
 namespace Spotlight.Data.Migrations
 {
     [DbContext(typeof(SpotlightDb))]
-    [Migration("20261129052326_DiscoveryIndexes")]
+    [Migration("20261129060713_DiscoveryIndexes")]
     partial class DiscoveryIndexes
     {
         /// <inheritdoc />
@@ -287,6 +287,9 @@ namespace Spotlight.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("AuthorId", "Id");
+
+                    b.HasIndex(new[] { "AuthorId", "Id" }, "IX_Posts_Feed")
+                        .HasFilter("\"DeletedAt\" IS NULL AND \"ModerationStatus\" IS NULL");
 
                     b.ToTable("Posts", (string)null);
                 });
