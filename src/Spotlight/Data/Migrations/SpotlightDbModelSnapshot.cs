@@ -88,6 +88,63 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("integration_settings", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Content.Discovery.ForYou.FeedImpression", b =>
+                {
+                    b.Property<Guid>("ViewerId");
+
+                    b.Property<Guid>("PostId");
+
+                    b.Property<DateTime>("ServedAt");
+
+                    b.HasKey("ViewerId", "PostId");
+
+                    b.HasIndex("ServedAt");
+
+                    b.ToTable("feed_impressions", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Content.Discovery.ForYou.PostGiftCredit", b =>
+                {
+                    b.Property<Guid>("TransactionId")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<long>("Coins");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<Guid>("PostId");
+
+                    b.HasKey("TransactionId");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("post_gift_credits", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Content.Discovery.ForYou.PostRank", b =>
+                {
+                    b.Property<Guid>("PostId")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<Guid>("AuthorId");
+
+                    b.Property<double>("Freshness");
+
+                    b.Property<long>("GiftCoins");
+
+                    b.Property<double>("Rank");
+
+                    b.Property<double>("Score");
+
+                    b.Property<DateTime>("UpdatedAt");
+
+                    b.HasKey("PostId");
+
+                    b.HasIndex("Rank", "PostId");
+
+                    b.ToTable("post_ranks", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Content.Media.MediaItem", b =>
                 {
                     b.Property<Guid>("Id")

@@ -20,9 +20,16 @@ public interface IUserDirectory
 
     /// <summary>The active users with these handles (case-insensitive), by lower-cased handle: <c>@mentions</c>.</summary>
     Task<IReadOnlyDictionary<string, Guid>> FindByHandlesAsync(IReadOnlyCollection<string> userHandles, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Search: active users whose handle or display name starts with <paramref name="prefix"/> (case-insensitive), none of
+    /// <paramref name="excluded"/> (a query to compose, e.g. who is blocked either way with the caller), in handle order
+    /// after the handle <paramref name="afterHandle"/>; at most <paramref name="take"/>.
+    /// </summary>
+    Task<IReadOnlyList<UserFacts>> SearchAsync(string prefix, IQueryable<Guid>? excluded, string? afterHandle, int take, CancellationToken cancellationToken);
 }
 
-internal sealed class UserDirectory(SpotlightDb db, TimeProvider time) : IUserDirectory
+internal sealed class UserDirectory(SpotlightDb db, DatabaseOptions database, TimeProvider time) : IUserDirectory
 {
     public async Task<IReadOnlyDictionary<Guid, UserFacts>> FactsAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {
@@ -47,8 +54,7 @@ internal sealed class UserDirectory(SpotlightDb db, TimeProvider time) : IUserDi
     public IQueryable<Guid> ActiveUserIds()
     {
         // A suspension that has ended counts as lifted even before the expiry job clears it.
-        var now = time.GetUtcNow().UtcDateTime;
-        return db.Users.Where(u => u.BannedAt == null || (u.BannedUntil != null && u.BannedUntil <= now)).Select(u => u.Id);
+        return Active().Select(u => u.Id);
     }
 
     public async Task<IReadOnlyDictionary<string, Guid>> FindByHandlesAsync(IReadOnlyCollection<string> userHandles, CancellationToken cancellationToken)
@@ -59,9 +65,50 @@ internal sealed class UserDirectory(SpotlightDb db, TimeProvider time) : IUserDi
             return new Dictionary<string, Guid>();
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        var rows = await db.Users.AsNoTracking().Where(u => (u.BannedAt == null || (u.BannedUntil != null && u.BannedUntil <= now)) && normalized.Contains(u.NormalizedUserName!))
+        var rows = await Active().AsNoTracking().Where(u => normalized.Contains(u.NormalizedUserName!))
             .Select(u => new { u.Id, u.UserName }).ToListAsync(cancellationToken);
         return rows.ToDictionary(u => u.UserName!.ToLowerInvariant(), u => u.Id);
     }
+
+    public async Task<IReadOnlyList<UserFacts>> SearchAsync(
+        string prefix, IQueryable<Guid>? excluded, string? afterHandle, int take, CancellationToken cancellationToken)
+    {
+        // Handles are ASCII and unique: their normalized (upper-case) form is the order and the cursor. Display names are
+        // lower-cased on both sides; LIKE wildcards in the text are escaped so "a_b" finds "a_b", not "axb".
+        var pattern = EscapeLike(prefix.ToLowerInvariant()) + "%";
+        var handlePattern = EscapeLike(prefix.ToUpperInvariant()) + "%";
+        var query = Active().AsNoTracking().Where(u => (EF.Functions.Like(u.NormalizedUserName!, handlePattern, "\\") || EF.Functions.Like(u.DisplayName!.ToLower(), pattern, "\\")));
+        if (excluded is not null)
+        {
+            query = query.Where(u => !excluded.Contains(u.Id));
+        }
+
+        // Byte order on both engines (PostgreSQL's default collation may be a locale's, which orders "_" differently), so
+        // a page and its cursor mean the same thing on SQLite and PostgreSQL.
+        var collation = database.IsPostgres ? "C" : "BINARY";
+        if (afterHandle is not null)
+        {
+            var after = afterHandle.ToUpperInvariant();
+            query = query.Where(u => string.Compare(EF.Functions.Collate(u.NormalizedUserName!, collation), after) > 0);
+        }
+
+        var rows = await query.OrderBy(u => EF.Functions.Collate(u.NormalizedUserName!, collation)).Take(take)
+            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.AvatarUrl, u.Roles }).ToListAsync(cancellationToken);
+        return rows.Select(u =>
+        {
+            var roles = u.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return new UserFacts(u.Id, u.UserName ?? "", u.DisplayName, u.AvatarUrl, false,
+                roles.Contains(Role.Creator), roles.Contains(Role.Admin) || roles.Contains(Role.Moderator));
+        }).ToList();
+    }
+
+    /// <summary>Not banned, or suspended until a time that has passed (the expiry job may not have lifted it yet).</summary>
+    private IQueryable<User> Active()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return db.Users.Where(u => u.BannedAt == null || (u.BannedUntil != null && u.BannedUntil <= now));
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

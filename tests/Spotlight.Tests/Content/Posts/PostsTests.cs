@@ -50,6 +50,35 @@ public sealed class PostsTests(PostsApp app) : IClassFixture<PostsApp>
     }
 
     [Fact]
+    public async Task A_locked_post_shows_its_media_reduced_to_kind_size_and_blurhash_and_a_whole_one_with_urls()
+    {
+        var (creator, _) = await app.CreatorWithPlanAsync();
+        var id = await PostsApp.PostIdAsync(creator, new { text = "look", visibility = "premium", price = 5 });
+        await app.WithDbAsync(async db =>
+        {
+            db.Add(new Spotlight.Content.Media.MediaItem
+            {
+                Id = Guid.CreateVersion7(), OwnerId = creator.Id, PostId = id, Kind = "image", ContentType = "image/jpeg", Size = 1234, Width = 640, Height = 480,
+                Status = Spotlight.Content.Media.MediaStatus.Ready, StorageKey = "k", Blurhash = "LEHV6nWB2yk8", Exposure = Spotlight.Content.Media.MediaExposure.Gated,
+                CreatedAt = DateTime.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        });
+
+        var locked = (await (await app.CreateClient().GetAsync($"/api/v1/posts/{id}")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("media")[0];
+        Assert.Equal(("image", 640, 480, "LEHV6nWB2yk8"), (locked.GetProperty("kind").GetString(), locked.GetProperty("width").GetInt32(),
+            locked.GetProperty("height").GetInt32(), locked.GetProperty("blurhash").GetString()));
+        foreach (var hidden in new[] { "url", "thumbnailUrl", "contentType", "size", "status" })
+        {
+            Assert.Equal(JsonValueKind.Null, locked.GetProperty(hidden).ValueKind);
+        }
+
+        var whole = (await (await creator.Client.GetAsync($"/api/v1/posts/{id}")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("media")[0];
+        Assert.False(string.IsNullOrEmpty(whole.GetProperty("url").GetString()));
+        Assert.Equal("image/jpeg", whole.GetProperty("contentType").GetString());
+    }
+
+    [Fact]
     public async Task The_feed_is_newest_first_and_its_pages_stay_the_same_while_new_posts_arrive()
     {
         var reader = await app.CreateUserAsync();
