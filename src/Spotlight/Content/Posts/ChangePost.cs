@@ -15,7 +15,8 @@ public sealed record EditPostRequest(string? Text, string? Visibility, Guid[]? P
 
 /// <summary>The author's edits and deletions; staff may delete too. Anyone else gets 404, as if the post did not exist.</summary>
 public sealed class ChangePost(
-    SpotlightDb db, IPostMedia media, IUserDirectory users, ISubscriptionAccess subscriptions, IPostReader reader, TimeProvider time)
+    SpotlightDb db, IPostMedia media, IUserDirectory users, ISubscriptionAccess subscriptions, IPostReader reader, DatabaseOptions database,
+    TimeProvider time)
 {
     public async Task<Outcome<PostResponse>> EditAsync(Viewer viewer, Guid postId, EditPostRequest request, CancellationToken cancellationToken)
     {
@@ -51,6 +52,14 @@ public sealed class ChangePost(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (request.Pinned is { } pinned && pinned != post.Pinned)
         {
+            if (pinned && database.IsPostgres)
+            {
+                // Two pins at once must not both see two pinned posts: locking the pinned rows makes the second wait and
+                // count again after the first commits. (SQLite's transactions already hold its one write lock.)
+                await db.Database.ExecuteSqlAsync(
+                    $"SELECT 1 FROM \"Posts\" WHERE \"AuthorId\" = {post.AuthorId} AND \"Pinned\" FOR UPDATE", cancellationToken);
+            }
+
             if (pinned && await db.Set<Post>().CountAsync(p => p.AuthorId == post.AuthorId && p.Pinned && p.DeletedAt == null, cancellationToken) >= Post.MaxPinned)
             {
                 return Refusal.Conflict("pin_limit_reached", $"At most {Post.MaxPinned} posts can be pinned; unpin one first.");

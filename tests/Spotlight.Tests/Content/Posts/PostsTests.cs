@@ -160,6 +160,25 @@ public sealed class PostsTests(PostsApp app) : IClassFixture<PostsApp>
     }
 
     [Fact]
+    public async Task Concurrent_pins_never_pass_the_limit()
+    {
+        var author = await app.CreateUserAsync();
+        var posts = new List<Guid>();
+        for (var i = 0; i < 7; i++)
+        {
+            posts.Add(await PostsApp.PostIdAsync(author, new { text = $"post {i}", visibility = "public" }));
+        }
+
+        await Pin(author, posts[0]);
+        await Pin(author, posts[1]);
+        var answers = await Task.WhenAll(posts.Skip(2).Select(id => author.Client.PatchAsJsonAsync($"/api/v1/posts/{id}", new { pinned = true })));
+        Assert.Equal(1, answers.Count(r => r.StatusCode == HttpStatusCode.OK));
+        Assert.Equal(4, answers.Count(r => r.StatusCode == HttpStatusCode.Conflict));
+        var profile = await (await author.Client.GetAsync($"/api/v1/users/{author.Id}/posts")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal(3, profile.GetProperty("items").EnumerateArray().Count(p => p.GetProperty("pinned").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Editing_the_text_sets_editedAt_and_rewrites_the_hashtags_other_edits_do_not()
     {
         var author = await app.CreateUserAsync();
