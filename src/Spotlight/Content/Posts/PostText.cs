@@ -8,7 +8,7 @@ internal static partial class PostText
     public const int MaxTagLength = 100;
 
     /// <summary>Well-formed text without control characters other than tab and newlines (PostgreSQL refuses NUL, and so do we everywhere).</summary>
-    public static bool IsStorable(string text) => Messaging.TextRules.IsStorable(text);
+    public static bool IsStorable(string text) => Platform.Text.TextRules.IsStorable(text);
 
     /// <summary>Distinct lower-cased tags without the <c>#</c>: letters, digits and underscores, not glued to a preceding word.</summary>
     public static IReadOnlyList<string> Hashtags(string? text) => string.IsNullOrEmpty(text) ? []

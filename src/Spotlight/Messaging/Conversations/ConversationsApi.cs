@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Spotlight.Platform.Text;
 using Spotlight.Data;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Spotlight.Platform.Text;
 using Spotlight.Data;
 using Spotlight.Messaging.Attachments;
 using Spotlight.Messaging.Conversations;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Spotlight.Platform.Text;
 using Spotlight.Data;
 using Spotlight.Messaging.Attachments;
 using Spotlight.Messaging.Conversations;

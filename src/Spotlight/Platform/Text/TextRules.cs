@@ -1,7 +1,7 @@
-namespace Spotlight.Messaging;
+namespace Spotlight.Platform.Text;
 
-/// <summary>What text Spotlight stores: well-formed UTF-16 (no lone surrogates) without control characters other than tab and newlines.</summary>
-internal static class TextRules
+/// <summary>What text Spotlight stores, whichever feature takes it (messages, posts, comments): well-formed UTF-16 (no lone surrogates) without control characters other than tab and newlines.</summary>
+public static class TextRules
 {
     public static bool IsStorable(string text)
     {
