@@ -73,6 +73,13 @@ SELECT (lpad(to_hex((extract(epoch FROM t.at) * 1000)::bigint), 12, '0') || '7' 
 FROM generate_series(1, {posts}) AS g
 CROSS JOIN LATERAL (SELECT now() - ((g::double precision / {posts}) * interval '90 days') AS at) AS t
 JOIN bench_creators c ON c.n = g % {creators};
+-- The for-you rank the ranking's event handlers would have stored for each of them (docs/content.md's formula, default weights).
+INSERT INTO post_ranks ("PostId", "AuthorId", "Freshness", "GiftCoins", "Score", "Rank", "UpdatedAt")
+SELECT p."Id", p."AuthorId", f.freshness, 0, f.score, log(1 + f.score) + f.freshness, now()
+FROM "Posts" p
+CROSS JOIN LATERAL (SELECT extract(epoch FROM p."CreatedAt" - timestamptz '2025-01-01 00:00:00+00') / 45000 AS freshness,
+                           (p."LikeCount" + 3 * p."CommentCount")::double precision AS score) AS f
+WHERE NOT EXISTS (SELECT 1 FROM post_ranks r WHERE r."PostId" = p."Id");
 ANALYZE;
 """
 if database.startswith("sqlite:"):

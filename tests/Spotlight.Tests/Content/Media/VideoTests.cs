@@ -13,7 +13,7 @@ namespace Spotlight.Tests.Content.Media;
 /// <summary>Videos are stored at once as processing; a job with ffprobe and ffmpeg makes them ready, or failed with a reason.</summary>
 public sealed class VideoTests(SpotlightApp app) : IClassFixture<SpotlightApp>
 {
-    [Fact]
+    [ToolFact("ffmpeg", "ffprobe")]
     public async Task A_video_is_processing_at_first_then_ready_with_its_duration_size_and_poster()
     {
         var user = await app.CreateUserAsync();
@@ -33,7 +33,7 @@ public sealed class VideoTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         Assert.Equal((320, 240), (frame.Width, frame.Height));
     }
 
-    [Fact]
+    [ToolFact("ffmpeg", "ffprobe")]
     public async Task A_video_is_served_in_ranges()
     {
         var user = await app.CreateUserAsync();
@@ -52,7 +52,7 @@ public sealed class VideoTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         Assert.Equal("inline", response.Content.Headers.ContentDisposition!.DispositionType);
     }
 
-    [Fact]
+    [ToolFact("ffmpeg", "ffprobe")]
     public async Task A_video_no_decoder_can_read_fails_with_a_reason_instead_of_processing_forever()
     {
         var user = await app.CreateUserAsync();
@@ -67,7 +67,7 @@ public sealed class VideoTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         Assert.Equal(JsonValueKind.Null, media.GetProperty("url").ValueKind);
     }
 
-    [Fact]
+    [ToolFact("ffmpeg", "ffprobe")]
     public async Task A_truncated_or_padded_video_is_refused_at_upload()
     {
         var user = await app.CreateUserAsync();
@@ -78,7 +78,7 @@ public sealed class VideoTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         await (await user.Client.UploadAsync(bytes, "clip.mov", "video/quicktime")).ShouldBeProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported_media_type");
     }
 
-    [Fact]
+    [ToolFact("ffmpeg", "ffprobe")]
     public async Task A_processing_job_that_keeps_dying_marks_the_video_failed_on_its_last_attempt()
     {
         var user = await app.CreateUserAsync();
@@ -95,7 +95,7 @@ public sealed class VideoTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         Assert.Contains("3 attempts", media.GetProperty("failureReason").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
+    [ToolFact("ffmpeg", "ffprobe")]
     public async Task Readiness_says_video_processing_is_available()
     {
         var health = await (await app.CreateClient().GetAsync("/health/ready")).ShouldBeAsync(HttpStatusCode.OK);
