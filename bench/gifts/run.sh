@@ -27,7 +27,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-export ASPNETCORE_ENVIRONMENT=Production
+export ASPNETCORE_ENVIRONMENT=Production Email__Sender=file # Production refuses to start without a mail sender; a bench box has none
+export Admin__RequireTwoFactor=false # the seeding admin has no authenticator; production keeps the default
 export Spotlight__DataDirectory="$work/data"
 export Jwt__SigningKey=$(openssl rand -base64 32) Secrets__EncryptionKey=$(openssl rand -base64 32)
 export Payments__Sandbox__WebhookSecret="whsec_bench_$(openssl rand -hex 16)"

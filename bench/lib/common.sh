@@ -31,7 +31,7 @@ start_spotlight() {
   local data; data=$(mktemp -d /tmp/spotlight-bench-data-XXXXXX)
   local conn="Data Source=$data/spotlight.db"
   [ "$provider" = postgres ] && conn="$BENCH_DB"
-  (cd "$OUT/spotlight" && exec env ASPNETCORE_ENVIRONMENT=Production ASPNETCORE_URLS="http://127.0.0.1:$port" \
+  (cd "$OUT/spotlight" && exec env ASPNETCORE_ENVIRONMENT=Production Email__Sender=file ASPNETCORE_URLS="http://127.0.0.1:$port" \
     Database__Provider="$provider" ConnectionStrings__Default="$conn" Spotlight__DataDirectory="$data" \
     Jwt__SigningKey="$(openssl rand -base64 32)" Secrets__EncryptionKey="$(openssl rand -base64 32)" \
     Metrics__Restrict=false "$@" dotnet Spotlight.dll >"$OUT/server-$port.log" 2>&1) &

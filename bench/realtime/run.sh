@@ -43,7 +43,7 @@ data=$(mktemp -d /tmp/spotlight-bench-data-XXXXXX)
 # limit (the setup calls come from one address). The hub's own limits stay on.
 (
   cd "$data"
-  ASPNETCORE_ENVIRONMENT=Production \
+  ASPNETCORE_ENVIRONMENT=Production Email__Sender=file \
   ASPNETCORE_URLS="http://127.0.0.1:$port" \
   Database__Provider=postgres \
   ConnectionStrings__Default="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=spotlight_bench;Maximum Pool Size=100" \
