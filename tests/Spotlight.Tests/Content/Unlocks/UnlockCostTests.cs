@@ -68,49 +68,8 @@ public sealed class UnlockCostTests(UnlockCostTests.CountingApp app, ITestOutput
         protected override void ConfigureTestServices(IServiceCollection services)
         {
             base.ConfigureTestServices(services);
-            services.AddSingleton<IInterceptor>(sp => new Counter(sp.GetRequiredService<IHttpContextAccessor>(), Commands));
-        }
-
-        private sealed class Counter(IHttpContextAccessor http, ConcurrentQueue<string> commands) : DbCommandInterceptor, IDbTransactionInterceptor
-        {
-            private void Note(string text)
-            {
-                var path = http.HttpContext?.Request.Path.Value ?? "";
-                if (path == "/api/v1/gifts" || (path.StartsWith("/api/v1/content/", StringComparison.Ordinal) && path.EndsWith("/unlock", StringComparison.Ordinal)))
-                {
-                    commands.Enqueue(text);
-                }
-            }
-
-            public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
-            {
-                Note(command.CommandText);
-                return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
-            }
-
-            public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-            {
-                Note(command.CommandText);
-                return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
-            }
-
-            public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
-            {
-                Note(command.CommandText);
-                return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
-            }
-
-            public ValueTask<InterceptionResult> CreatingSavepointAsync(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
-            {
-                Note("SAVEPOINT");
-                return ValueTask.FromResult(result);
-            }
-
-            public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-            {
-                Note("COMMIT");
-                return Task.CompletedTask;
-            }
+            services.AddSingleton<IInterceptor>(sp => new SqlCommandCounter(sp.GetRequiredService<IHttpContextAccessor>(), Commands,
+                path => path == "/api/v1/gifts" || (path.StartsWith("/api/v1/content/", StringComparison.Ordinal) && path.EndsWith("/unlock", StringComparison.Ordinal))));
         }
     }
 }
