@@ -44,6 +44,21 @@ public sealed class JsonLinesLoggerTests
         Assert.Equal(20_000, ids.Count);
     }
 
+    [Fact]
+    public async Task A_line_logged_after_shutdown_does_not_throw_into_the_caller()
+    {
+        // A hosted service's StopAsync may log after the host disposed the logger (seen in CI: NodeHeartbeat's warning
+        // failed a test with "The channel has been closed").
+        using var services = new ServiceCollection().AddLogging(b => b.AddJsonConsole()).BuildServiceProvider();
+        var provider = new JsonLinesLoggerProvider(services.GetServices<ConsoleFormatter>(), new NonClosingStream(new MemoryStream()));
+        var logger = provider.CreateLogger("Spotlight.Realtime");
+        await provider.DisposeAsync();
+
+        var error = Record.Exception(() => logger.LogWarning("Could not take this node's connections off presence at shutdown"));
+
+        Assert.Null(error);
+    }
+
     private sealed class NonClosingStream(Stream inner) : Stream
     {
         public override bool CanRead => false;

@@ -47,10 +47,21 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider, ISupportExterna
 
     private void Enqueue(string line)
     {
-        if (!_lines.Writer.TryWrite(line))
+        if (_lines.Writer.TryWrite(line))
+        {
+            return;
+        }
+
+        try
         {
             // The writer is far behind: wait for room rather than lose the line.
             _lines.Writer.WriteAsync(line).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+            // Logged after the provider was disposed (a hosted service's last words at shutdown): never throw into the
+            // caller for it; the line goes to standard error rather than nowhere.
+            Console.Error.WriteLine(line);
         }
     }
 
