@@ -111,7 +111,12 @@ public class BrowserApp : SpotlightApp
     /// Waits for the page to reach <paramref name="url"/>; if it does not, fails with what the page shows and what the
     /// server logged at warning or above, so a failure on a loaded CI machine says where the flow stopped.
     /// </summary>
-    public async Task ExpectUrlAsync(IPage page, string url, WaitUntilState waitUntil = WaitUntilState.Load)
+    /// <remarks>
+    /// By default it waits for the document (DOMContentLoaded), not the load event: on a loaded CI machine Chromium has
+    /// reached the next page without the load event being seen in time (the dashboard's live counters start fetching at
+    /// once); tests then wait, with Playwright's locators, for what they need to see.
+    /// </remarks>
+    public async Task ExpectUrlAsync(IPage page, string url, WaitUntilState waitUntil = WaitUntilState.DOMContentLoaded)
     {
         try
         {
@@ -126,7 +131,8 @@ public class BrowserApp : SpotlightApp
     }
 
     /// <summary>Signs in through the login page like a person would, with a TOTP code when a secret is given.</summary>
-    public async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null, WaitUntilState waitUntil = WaitUntilState.Load)
+    /// <remarks>Waits for the next page's document, not its load event (see <see cref="ExpectUrlAsync"/>).</remarks>
+    public async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null, WaitUntilState waitUntil = WaitUntilState.DOMContentLoaded)
     {
         await page.GotoAsync("/admin/login");
         await page.GetByLabel("Email").FillAsync(user.Email);

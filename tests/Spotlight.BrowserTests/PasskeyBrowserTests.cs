@@ -47,7 +47,7 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.PasskeyApp app) : IC
 
         // With the virtual authenticator attached, Chromium has twice (in CI, under load) reached the next page without
         // its load event ever being seen: this test waits for the document and then for what it needs to be visible.
-        await app.SignInAsync(page, admin, waitUntil: WaitUntilState.DOMContentLoaded);
+        await app.SignInAsync(page, admin);
         await page.GetByRole(AriaRole.Link, new() { Name = "Passkeys" }).ClickAsync();
         await page.GetByLabel("Name").FillAsync("Virtual key");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
