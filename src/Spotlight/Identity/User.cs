@@ -43,7 +43,10 @@ public sealed class User : IdentityUser<Guid>
     public bool IsInRole(string role) => RoleList.Contains(role, StringComparer.Ordinal);
 
     /// <summary>Banned, or suspended and the suspension has not ended yet at <paramref name="now"/>.</summary>
-    public bool IsBannedAt(DateTime now) => BannedAt is not null && (BannedUntil is null || BannedUntil > now);
+    public bool IsBannedAt(DateTime now) => IsBannedAt(BannedAt, BannedUntil, now);
+
+    /// <summary>The same rule for a projection that read only the two columns.</summary>
+    public static bool IsBannedAt(DateTime? bannedAt, DateTime? bannedUntil, DateTime now) => bannedAt is not null && (bannedUntil is null || bannedUntil > now);
 }
 
 public static class Role

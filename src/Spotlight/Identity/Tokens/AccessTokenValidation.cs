@@ -157,7 +157,7 @@ public sealed class SessionStateCache(IMemoryCache cache, IServiceScopeFactory s
             where s.Id == sessionId
             select new { s.UserId, s.RevokedAt, s.ExpiresAt, u.SecurityStamp, u.BannedAt, u.BannedUntil, s.KeptStampHash, s.KeptStampUntil }).SingleOrDefaultAsync(cancellationToken);
         // A suspension that has ended no longer bars a session (the sign-in that started it lifted the suspension, or will).
-        var banned = row is not null && row.BannedAt is not null && (row.BannedUntil is null || row.BannedUntil > time.GetUtcNow().UtcDateTime);
+        var banned = row is not null && User.IsBannedAt(row.BannedAt, row.BannedUntil, time.GetUtcNow().UtcDateTime);
         return row is null
             ? (null, null)
             : (row.UserId, new SessionState(TokenService.StampHash(row.SecurityStamp), row.RevokedAt is null && !banned, row.ExpiresAt,

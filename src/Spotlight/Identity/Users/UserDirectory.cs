@@ -44,11 +44,7 @@ internal sealed class UserDirectory(SpotlightDb db, DatabaseOptions database, Ti
             .ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         return rows.ToDictionary(u => u.Id, u =>
-        {
-            var roles = u.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return new UserFacts(u.Id, u.UserName ?? "", u.DisplayName, u.AvatarUrl, u.BannedAt != null && (u.BannedUntil == null || u.BannedUntil > now),
-                roles.Contains(Role.Creator), roles.Contains(Role.Admin) || roles.Contains(Role.Moderator));
-        });
+            ToFacts(u.Id, u.UserName, u.DisplayName, u.AvatarUrl, User.IsBannedAt(u.BannedAt, u.BannedUntil, now), u.Roles));
     }
 
     public IQueryable<Guid> ActiveUserIds()
@@ -94,12 +90,14 @@ internal sealed class UserDirectory(SpotlightDb db, DatabaseOptions database, Ti
 
         var rows = await query.OrderBy(u => EF.Functions.Collate(u.NormalizedUserName!, collation)).Take(take)
             .Select(u => new { u.Id, u.UserName, u.DisplayName, u.AvatarUrl, u.Roles }).ToListAsync(cancellationToken);
-        return rows.Select(u =>
-        {
-            var roles = u.Roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            return new UserFacts(u.Id, u.UserName ?? "", u.DisplayName, u.AvatarUrl, false,
-                roles.Contains(Role.Creator), roles.Contains(Role.Admin) || roles.Contains(Role.Moderator));
-        }).ToList();
+        return rows.Select(u => ToFacts(u.Id, u.UserName, u.DisplayName, u.AvatarUrl, isBanned: false, u.Roles)).ToList();
+    }
+
+    private static UserFacts ToFacts(Guid id, string? handle, string? displayName, string? avatarUrl, bool isBanned, string roleList)
+    {
+        var roles = roleList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new UserFacts(id, handle ?? "", displayName, avatarUrl, isBanned,
+            roles.Contains(Role.Creator), roles.Contains(Role.Admin) || roles.Contains(Role.Moderator));
     }
 
     /// <summary>Not banned, or suspended until a time that has passed (the expiry job may not have lifted it yet).</summary>
