@@ -55,9 +55,11 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.PasskeyApp app) : IC
         await BrowserApp.ScreenshotAsync(page, "passkeys");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/admin/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        // Commit, not a load state: in CI Chromium once reached the login page without reporting DOMContentLoaded in
+        // time; the locators below wait for what they need.
+        await page.WaitForURLAsync(url => url.Contains("/admin/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
         await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
-        await app.ExpectUrlAsync(page, $"{app.BaseUrl}/admin", WaitUntilState.DOMContentLoaded);
+        await app.ExpectUrlAsync(page, $"{app.BaseUrl}/admin", WaitUntilState.Commit);
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(admin.Handle);
 
         var passkey = await app.WithDbAsync(db => db.Set<PasskeyCredential>().AsNoTracking().SingleAsync(p => p.UserId == admin.Id));
