@@ -5,22 +5,22 @@ using Spotlight.Tests.Infrastructure;
 namespace Spotlight.BrowserTests;
 
 /// <summary>axe-core (npm, injected into each page) finds no serious or critical violation on any console page.</summary>
-public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserApp>
+public sealed class AccessibilityTests(BrowserApp app) : BrowserTest(app), IClassFixture<BrowserApp>
 {
     private static readonly Lazy<string> AxeSource = new(() => File.ReadAllText(FindAxe()));
 
     [BrowserFact(needsAxe: true)]
     public async Task No_console_page_has_a_serious_or_critical_accessibility_violation()
     {
-        var admin = await app.CreateAdminAsync();
-        var target = await app.CreateUserAsync(roles: "creator");
-        var moderator = await app.CreateUserAsync(roles: "moderator");
+        var admin = await App.CreateAdminAsync();
+        var target = await App.CreateUserAsync(roles: "creator");
+        var moderator = await App.CreateUserAsync(roles: "moderator");
         var (gift, _) = await SeedMoneyAsync(admin, target);
 
-        var page = await app.NewPageAsync(bypassCsp: true);
+        var page = await App.NewPageAsync(bypassCsp: true);
         var problems = new List<string>();
         await CheckAsync(page, "/admin/login", "login", problems);
-        await app.SignInAsync(page, admin);
+        await App.SignInAsync(page, admin);
         foreach (var (path, name) in new[]
         {
             ("/admin", "dashboard"), ("/admin/users", "users"), ($"/admin/users/{target.Id}", "user-detail"), ("/admin/audit", "audit"),
@@ -65,13 +65,13 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         await page.GetByText("Approve…").First.ClickAsync();
         await RunAxeAsync(page, "payouts-open", problems);
 
-        var moderatorPage = await app.NewPageAsync(bypassCsp: true);
-        await app.SignInAsync(moderatorPage, moderator);
+        var moderatorPage = await App.NewPageAsync(bypassCsp: true);
+        await App.SignInAsync(moderatorPage, moderator);
         await CheckAsync(moderatorPage, "/admin/denied", "denied", problems);
         await CheckAsync(moderatorPage, $"/admin/users/{target.Id}", "user-detail-moderator", problems);
 
-        var phone = await app.NewPageAsync(bypassCsp: true, width: 390, height: 844);
-        await app.SignInAsync(phone, admin);
+        var phone = await App.NewPageAsync(bypassCsp: true, width: 390, height: 844);
+        await App.SignInAsync(phone, admin);
         foreach (var (path, name) in new[]
         {
             ("/admin", "dashboard-phone-axe"), ("/admin/users", "users-phone"), ($"/admin/users/{target.Id}", "user-detail-phone"), ("/admin/audit", "audit-phone"),
@@ -94,7 +94,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
     /// <summary>A gift from a funded fan to <paramref name="creator"/> and a payout request of theirs: rows for the money pages.</summary>
     private async Task<(Guid Gift, Guid Payout)> SeedMoneyAsync(TestUser admin, TestUser creator)
     {
-        var fan = await app.CreateUserAsync();
+        var fan = await App.CreateUserAsync();
         await PostMoneyAsync(admin, $"/api/v1/admin/wallets/{fan.Id}/adjustments", new { amount = 200, reason = "accessibility test funding" });
         var gift = await PostMoneyAsync(fan, "/api/v1/gifts", new { recipientId = creator.Id, giftId = "rocket", quantity = 2 });
         var payout = await PostMoneyAsync(creator, "/api/v1/creator/payouts", new { amount = 150 });

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Playwright;
@@ -81,6 +82,7 @@ public class BrowserApp : SpotlightApp
         // been seen to take over 30 s. No test asserts on time; a wait only fails when the page never gets there.
         context.SetDefaultTimeout(60_000);
         Assertions.SetDefaultExpectTimeout(60_000); // the same for retrying assertions (Expect), whose default is 5 s
+        _contexts.Add(context);
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
@@ -90,6 +92,17 @@ public class BrowserApp : SpotlightApp
             }
         };
         return page;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentBag<IBrowserContext> _contexts = [];
+
+    /// <summary>Closes every page opened so far (see <see cref="BrowserTest"/>).</summary>
+    public async Task CloseContextsAsync()
+    {
+        while (_contexts.TryTake(out var context))
+        {
+            await context.CloseAsync();
+        }
     }
 
     /// <summary>Errors the pages wrote to the browser console (a CSP violation shows up here).</summary>
@@ -108,31 +121,41 @@ public class BrowserApp : SpotlightApp
     }
 
     /// <summary>
-    /// Waits for the page to reach <paramref name="url"/>; if it does not, fails with what the page shows and what the
-    /// server logged at warning or above, so a failure on a loaded CI machine says where the flow stopped.
+    /// Waits until the page's address matches <paramref name="url"/> (a full URL, or a glob where <c>*</c> is any run of
+    /// characters) and its document has been parsed; if it does not, fails with what the page shows and what the server
+    /// logged at warning or above, so a failure on a loaded CI machine says where the flow stopped.
     /// </summary>
     /// <remarks>
-    /// By default it waits for the document (DOMContentLoaded), not the load event: on a loaded CI machine Chromium has
-    /// reached the next page without the load event being seen in time (the dashboard's live counters start fetching at
-    /// once); tests then wait, with Playwright's locators, for what they need to see.
+    /// Both waits poll the page from Playwright's driver (<c>ToHaveURLAsync</c>, then <c>document.readyState</c>); neither
+    /// waits for a load-state event. CI has three times timed out in <c>WaitForURLAsync</c> with the next page reached and
+    /// "networkidle" logged but "load" never seen: the .NET client checks the states it has seen and then subscribes to the
+    /// next one, and on an overloaded machine the event can land between the two. Tests then wait, with locators, for
+    /// what they need to see.
     /// </remarks>
-    public async Task ExpectUrlAsync(IPage page, string url, WaitUntilState waitUntil = WaitUntilState.DOMContentLoaded)
+    public async Task ExpectUrlAsync(IPage page, string url) => await ExpectUrlAsync(page, GlobToRegex(url), url);
+
+    private async Task ExpectUrlAsync(IPage page, Regex url, string described)
     {
         try
         {
-            await page.WaitForURLAsync(url, new() { WaitUntil = waitUntil });
+            await Assertions.Expect(page).ToHaveURLAsync(url);
+            await page.WaitForFunctionAsync("() => document.readyState !== 'loading'");
         }
-        catch (TimeoutException timeout)
+        catch (Exception failed) when (failed is PlaywrightException or TimeoutException)
         {
-            var body = await page.InnerTextAsync("body");
+            var body = await page.InnerTextAsync("body", new() { Timeout = 5_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(unreadable)", TaskScheduler.Default);
             var logged = string.Join("\n", Logs.Lines.Where(l => l.Level >= Microsoft.Extensions.Logging.LogLevel.Warning).Select(l => $"{l.Level} {l.Category}: {l.Text}").TakeLast(20));
-            throw new TimeoutException($"Expected {url}, still at {page.Url}.\nPage: {body}\nBrowser console: {string.Join(" | ", ConsoleErrors)}\nServer warnings:\n{logged}", timeout);
+            throw new TimeoutException($"Expected {described}, still at {page.Url}.\nPage: {body}\nBrowser console: {string.Join(" | ", ConsoleErrors)}\nServer warnings:\n{logged}", failed);
         }
     }
 
+    /// <summary><c>*</c> (or <c>**</c>) matches any run of characters; everything else, <c>?</c> included, is literal.</summary>
+    private static Regex GlobToRegex(string glob) =>
+        new("^" + Regex.Escape(glob).Replace(@"\*\*", @"\*", StringComparison.Ordinal).Replace(@"\*", ".*", StringComparison.Ordinal) + "$");
+
     /// <summary>Signs in through the login page like a person would, with a TOTP code when a secret is given.</summary>
-    /// <remarks>Waits for the next page's document, not its load event (see <see cref="ExpectUrlAsync"/>).</remarks>
-    public async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null, WaitUntilState waitUntil = WaitUntilState.DOMContentLoaded)
+    /// <remarks>Waits for the next page as <see cref="ExpectUrlAsync(IPage, string)"/> does: no load-state event.</remarks>
+    public async Task SignInAsync(IPage page, TestUser user, string? totpSecret = null)
     {
         await page.GotoAsync("/admin/login");
         await page.GetByLabel("Email").FillAsync(user.Email);
@@ -146,7 +169,7 @@ public class BrowserApp : SpotlightApp
 
         try
         {
-            await page.WaitForURLAsync(url => !url.Contains("/admin/login", StringComparison.Ordinal), new() { WaitUntil = waitUntil });
+            await ExpectUrlAsync(page, NotTheLoginPage, "a page other than the login page");
         }
         catch (TimeoutException)
         {
@@ -155,6 +178,26 @@ public class BrowserApp : SpotlightApp
         }
     }
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDirectory, name + ".png"), FullPage = true });
+    private static readonly Regex NotTheLoginPage = new("^(?!.*/admin/login).*$");
+
+    /// <summary>
+    /// Saves a full-page screenshot for people to look at; never fails a test. Chromium has answered "Unable to capture
+    /// screenshot" on a loaded CI machine, and a picture that could not be taken says nothing about the console.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var path = Path.Combine(ScreenshotDirectory, name + ".png");
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Timeout = 30_000 });
+                return;
+            }
+            catch (Exception failed) when (failed is PlaywrightException or TimeoutException)
+            {
+                Console.Error.WriteLine($"Screenshot {name} (attempt {attempt}) was not taken: {failed.Message.Split('\n')[0]}");
+            }
+        }
+    }
 }

@@ -9,14 +9,14 @@ using Spotlight.Tests.Infrastructure;
 namespace Spotlight.BrowserTests;
 
 /// <summary>The admin console in Chromium, against the real server on a real port; one browser for the class.</summary>
-public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+public sealed class ConsoleBrowserTests(BrowserApp app) : BrowserTest(app), IClassFixture<BrowserApp>
 {
     [BrowserFact]
     public async Task An_admin_signs_in_with_a_totp_code()
     {
-        var admin = await app.CreateAdminAsync();
-        var secret = await app.EnableTwoFactorAsync(admin);
-        var page = await app.NewPageAsync();
+        var admin = await App.CreateAdminAsync();
+        var secret = await App.EnableTwoFactorAsync(admin);
+        var page = await App.NewPageAsync();
         await page.GotoAsync("/admin");
         Assert.Contains("/admin/login", page.Url, StringComparison.Ordinal);
 
@@ -26,28 +26,28 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         var code = page.GetByLabel("Authentication code");
         await code.WaitForAsync();
         await BrowserApp.ScreenshotAsync(page, "login-code");
-        await code.FillAsync(Totp.Code(secret, app.Clock.GetUtcNow()));
+        await code.FillAsync(Totp.Code(secret, App.Clock.GetUtcNow()));
         await page.GetByRole(AriaRole.Button, new() { Name = "Verify and sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync($"{app.BaseUrl}/admin");
+        await App.ExpectUrlAsync(page, $"{App.BaseUrl}/admin");
         Assert.Equal(admin.Handle, (await page.GetByTestId("signed-in-as").TextContentAsync())?.Trim());
-        Assert.DoesNotContain(app.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
+        Assert.DoesNotContain(App.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 
     [BrowserFact]
     public async Task The_dashboard_shows_the_seeded_numbers_and_an_svg_chart()
     {
-        var admin = await app.CreateAdminAsync();
+        var admin = await App.CreateAdminAsync();
         for (var i = 0; i < 3; i++)
         {
-            await app.CreateUserAsync();
+            await App.CreateUserAsync();
         }
 
-        var page = await app.NewPageAsync();
-        await app.SignInAsync(page, admin);
-        var (total, today) = await app.WithDbAsync(async db =>
+        var page = await App.NewPageAsync();
+        await App.SignInAsync(page, admin);
+        var (total, today) = await App.WithDbAsync(async db =>
         {
-            var midnight = app.Clock.GetUtcNow().UtcDateTime.Date;
+            var midnight = App.Clock.GetUtcNow().UtcDateTime.Date;
             return (await db.Users.CountAsync(), await db.Users.CountAsync(u => u.CreatedAt >= midnight));
         });
         await page.GotoAsync("/admin");
@@ -65,8 +65,8 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
 
         // The page's script polls the counters: a registration shows up without a reload.
         var before = await page.Locator("[data-tile='users.total']").TextContentAsync();
-        await app.CreateUserAsync();
-        var after = await app.WithDbAsync(db => db.Users.CountAsync());
+        await App.CreateUserAsync();
+        var after = await App.WithDbAsync(db => db.Users.CountAsync());
         await Assertions.Expect(page.Locator("[data-tile='users.total']")).ToHaveTextAsync(after.ToString("N0", CultureInfo.InvariantCulture), new() { Timeout = 30_000 }); // as long as any other wait here: a loaded machine may be slow to poll
         Assert.NotEqual(before, after.ToString("N0", CultureInfo.InvariantCulture));
 
@@ -80,19 +80,19 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
     [BrowserFact]
     public async Task Banning_a_user_in_the_console_stops_their_api_token()
     {
-        var admin = await app.CreateAdminAsync();
-        var target = await app.CreateUserAsync();
+        var admin = await App.CreateAdminAsync();
+        var target = await App.CreateUserAsync();
         Assert.Equal(HttpStatusCode.OK, (await target.Client.GetAsync("/api/v1/me")).StatusCode);
 
-        var page = await app.NewPageAsync();
-        await app.SignInAsync(page, admin);
+        var page = await App.NewPageAsync();
+        await App.SignInAsync(page, admin);
         await page.GotoAsync("/admin/users");
         await BrowserApp.ScreenshotAsync(page, "users");
         await page.GetByLabel("Search by email or handle").FillAsync(target.Handle);
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/users?query=*"); // the unfiltered list has the same link: wait for the results
+        await App.ExpectUrlAsync(page, "**/admin/users?query=*"); // the unfiltered list has the same link: wait for the results
         await page.GetByRole(AriaRole.Link, new() { Name = "@" + target.Handle }).ClickAsync();
-        await page.WaitForURLAsync($"**/admin/users/{target.Id}");
+        await App.ExpectUrlAsync(page, $"**/admin/users/{target.Id}");
 
         await page.GetByText("Ban this account…").ClickAsync();
         await page.GetByLabel("Reason (kept in the audit log)").FillAsync("spam in comments");
@@ -108,9 +108,9 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
     [BrowserFact]
     public async Task A_saved_stripe_secret_is_shown_masked_and_its_change_is_in_the_audit_log()
     {
-        var admin = await app.CreateAdminAsync();
-        var page = await app.NewPageAsync();
-        await app.SignInAsync(page, admin);
+        var admin = await App.CreateAdminAsync();
+        var page = await App.NewPageAsync();
+        await App.SignInAsync(page, admin);
         await page.GetByRole(AriaRole.Link, new() { Name = "Integrations" }).ClickAsync();
         await page.GetByLabel("Stripe secret key").FillAsync("sk_live_browserTestSecretA1b2");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save Payments" }).ClickAsync();
@@ -133,14 +133,14 @@ public sealed class ConsoleBrowserTests(BrowserApp app) : IClassFixture<BrowserA
         Assert.Contains("payments.stripeSecretKey", await rows.First.TextContentAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain("browserTestSecret", await page.ContentAsync(), StringComparison.Ordinal);
         await BrowserApp.ScreenshotAsync(page, "audit");
-        Assert.True(await app.WithDbAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == "settings.changed" && e.TargetId == "payments.stripeSecretKey")));
+        Assert.True(await App.WithDbAsync(db => db.Set<AuditEntry>().AnyAsync(e => e.Action == "settings.changed" && e.TargetId == "payments.stripeSecretKey")));
     }
 
     [BrowserFact]
     public async Task A_non_admin_cannot_get_in()
     {
-        var user = await app.CreateUserAsync();
-        var page = await app.NewPageAsync();
+        var user = await App.CreateUserAsync();
+        var page = await App.NewPageAsync();
         await page.GotoAsync("/admin/users");
         Assert.Contains("/admin/login", page.Url, StringComparison.Ordinal);
         await page.GetByLabel("Email").FillAsync(user.Email);

@@ -6,26 +6,26 @@ using Spotlight.Tests.Infrastructure;
 namespace Spotlight.BrowserTests;
 
 /// <summary>The console's Moderation page in Chromium, against the real server on a real port; one browser for the class.</summary>
-public sealed class ModerationBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+public sealed class ModerationBrowserTests(BrowserApp app) : BrowserTest(app), IClassFixture<BrowserApp>
 {
     [BrowserFact(needsAxe: true)]
     public async Task A_moderator_hides_a_reported_post_with_a_reason_and_the_queue_empties()
     {
-        var (moderator, author) = (await app.CreateUserAsync(roles: "moderator"), await app.CreateUserAsync());
-        var earlier = await app.CreateUserAsync();
+        var (moderator, author) = (await App.CreateUserAsync(roles: "moderator"), await App.CreateUserAsync());
+        var earlier = await App.CreateUserAsync();
         var post = (await (await author.Client.PostAsJsonAsync("/api/v1/posts", new { text = "Free coins at <b>totally-legit.example</b>", visibility = "public" }))
             .ShouldBeAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
         await (await earlier.Client.PostAsJsonAsync("/api/v1/reports", new { targetType = "user", targetId = author.Id, reason = "spam" })).ShouldBeAsync(HttpStatusCode.Created);
         foreach (var reason in new[] { "scam", "scam", "spam" })
         {
-            var reporter = await app.CreateUserAsync();
+            var reporter = await App.CreateUserAsync();
             await (await reporter.Client.PostAsJsonAsync("/api/v1/reports", new { targetType = "post", targetId = post, reason })).ShouldBeAsync(HttpStatusCode.Created);
         }
 
-        var page = await app.NewPageAsync();
-        await app.SignInAsync(page, moderator);
+        var page = await App.NewPageAsync();
+        await App.SignInAsync(page, moderator);
         await page.GetByRole(AriaRole.Link, new() { Name = "Moderation" }).ClickAsync();
-        await app.ExpectUrlAsync(page, $"{app.BaseUrl}/admin/moderation");
+        await App.ExpectUrlAsync(page, $"{App.BaseUrl}/admin/moderation");
         var item = page.Locator("[data-case]").Filter(new() { HasText = "Post by @" + author.Handle });
         await Assertions.Expect(item.GetByTestId("report-count")).ToHaveTextAsync("3 reports");
         await Assertions.Expect(item.GetByTestId("preview")).ToHaveTextAsync("Free coins at <b>totally-legit.example</b>");
@@ -33,8 +33,8 @@ public sealed class ModerationBrowserTests(BrowserApp app) : IClassFixture<Brows
         await BrowserApp.ScreenshotAsync(page, "moderation-queue");
 
         var problems = new List<string>();
-        var axePage = await app.NewPageAsync(bypassCsp: true);
-        await app.SignInAsync(axePage, moderator);
+        var axePage = await App.NewPageAsync(bypassCsp: true);
+        await App.SignInAsync(axePage, moderator);
         await axePage.GotoAsync("/admin/moderation");
         await axePage.GetByText("Decide…").First.ClickAsync();
         await AccessibilityTests.RunAxeAsync(axePage, "moderation-open", problems);
@@ -54,8 +54,8 @@ public sealed class ModerationBrowserTests(BrowserApp app) : IClassFixture<Brows
         await rest.GetByLabel("Reason (the author sees it; kept in the audit log)").FillAsync("Nothing wrong with the account");
         await rest.GetByRole(AriaRole.Button, new() { Name = "Apply decision" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("queue-empty")).ToBeVisibleAsync();
-        Assert.Equal(HttpStatusCode.NotFound, (await app.CreateClient().GetAsync($"/api/v1/posts/{post}")).StatusCode);
-        Assert.DoesNotContain(app.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.NotFound, (await App.CreateClient().GetAsync($"/api/v1/posts/{post}")).StatusCode);
+        Assert.DoesNotContain(App.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
 
         await axePage.GotoAsync("/admin/moderation");
         await AccessibilityTests.RunAxeAsync(axePage, "moderation-empty", problems);

@@ -6,11 +6,11 @@ using Spotlight.Tests.Infrastructure;
 namespace Spotlight.BrowserTests;
 
 /// <summary>The console's money pages in Chromium: payouts, a reversal, an adjustment, the reconciliation.</summary>
-public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp>
+public sealed class MoneyBrowserTests(BrowserApp app) : BrowserTest(app), IClassFixture<BrowserApp>
 {
     private async Task<TestUser> FundedFanAsync(TestUser admin, long coins)
     {
-        var fan = await app.CreateUserAsync();
+        var fan = await App.CreateUserAsync();
         await MoneyAsync(admin, $"/api/v1/admin/wallets/{fan.Id}/adjustments", new { amount = coins, reason = "browser test funding" });
         return fan;
     }
@@ -28,22 +28,22 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
     [BrowserFact]
     public async Task Approving_and_rejecting_payouts_in_the_console_changes_what_the_creator_has_earned_and_been_paid()
     {
-        var admin = await app.CreateAdminAsync();
-        var creator = await app.CreateUserAsync(roles: "creator");
+        var admin = await App.CreateAdminAsync();
+        var creator = await App.CreateUserAsync(roles: "creator");
         var fan = await FundedFanAsync(admin, 400);
         await MoneyAsync(fan, "/api/v1/gifts", new { recipientId = creator.Id, giftId = "rocket", quantity = 4 }); // 340 earned
         var approve = (await MoneyAsync(creator, "/api/v1/creator/payouts", new { amount = 200 })).GetProperty("id").GetGuid();
         var reject = (await MoneyAsync(creator, "/api/v1/creator/payouts", new { amount = 100 })).GetProperty("id").GetGuid();
 
-        var page = await app.NewPageAsync();
-        await app.SignInAsync(page, admin);
+        var page = await App.NewPageAsync();
+        await App.SignInAsync(page, admin);
         await page.GotoAsync($"/admin/users/{creator.Id}");
         Assert.Equal("40 coins", await page.GetByTestId("earnings-balance").TextContentAsync());
         Assert.Equal("300 coins (2)", await page.GetByTestId("payouts-pending").TextContentAsync());
         Assert.Equal("0 coins", await page.GetByTestId("paid-out").TextContentAsync());
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Payouts", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/payouts");
+        await App.ExpectUrlAsync(page, "**/admin/payouts");
         await BrowserApp.ScreenshotAsync(page, "payouts");
         var approveRow = page.Locator($"tr[data-payout='{approve}']");
         Assert.Equal("@" + creator.Handle, await approveRow.Locator("td:nth-child(2) a").TextContentAsync());
@@ -73,21 +73,21 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
     [BrowserFact]
     public async Task Reversing_a_gift_in_the_console_gives_the_fan_the_coins_back()
     {
-        var admin = await app.CreateAdminAsync();
-        var creator = await app.CreateUserAsync(roles: "creator");
+        var admin = await App.CreateAdminAsync();
+        var creator = await App.CreateUserAsync(roles: "creator");
         var fan = await FundedFanAsync(admin, 100);
         var gift = (await MoneyAsync(fan, "/api/v1/gifts", new { recipientId = creator.Id, giftId = "rocket", quantity = 1 })).GetProperty("transactionId").GetGuid();
 
-        var page = await app.NewPageAsync();
-        await app.SignInAsync(page, admin);
+        var page = await App.NewPageAsync();
+        await App.SignInAsync(page, admin);
         await page.GetByRole(AriaRole.Link, new() { Name = "Money", Exact = true }).ClickAsync();
         await page.GetByLabel("User").FillAsync("@" + fan.Handle);
         await page.GetByLabel("Type").SelectOptionAsync("gift");
         await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/money?*user=*");
+        await App.ExpectUrlAsync(page, "**/admin/money?*user=*");
         await BrowserApp.ScreenshotAsync(page, "money");
         await page.Locator($"tr[data-transaction='{gift}'] a").ClickAsync();
-        await page.WaitForURLAsync($"**/admin/money/transactions/{gift}");
+        await App.ExpectUrlAsync(page, $"**/admin/money/transactions/{gift}");
         await BrowserApp.ScreenshotAsync(page, "transaction");
 
         await page.GetByText("Reverse this transaction…").ClickAsync();
@@ -106,10 +106,10 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
     [BrowserFact]
     public async Task An_adjustment_is_reviewed_and_confirmed_and_run_now_reconciles_the_ledger()
     {
-        var admin = await app.CreateAdminAsync();
-        var user = await app.CreateUserAsync();
-        var page = await app.NewPageAsync();
-        await app.SignInAsync(page, admin);
+        var admin = await App.CreateAdminAsync();
+        var user = await App.CreateUserAsync();
+        var page = await App.NewPageAsync();
+        await App.SignInAsync(page, admin);
         await page.GotoAsync("/admin/money/adjust");
         await page.GetByLabel("User").FillAsync(user.Email);
         await page.GetByLabel("Amount (coins)").FillAsync("75");
@@ -120,7 +120,7 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         Assert.Contains("0 → 75", await review.TextContentAsync(), StringComparison.Ordinal);
         await BrowserApp.ScreenshotAsync(page, "adjust-review");
         await page.GetByRole(AriaRole.Button, new() { Name = "Confirm adjustment" }).ClickAsync();
-        await page.WaitForURLAsync("**/admin/money/transactions/*");
+        await App.ExpectUrlAsync(page, "**/admin/money/transactions/*");
         Assert.Contains("credited 75 coins", await page.GetByRole(AriaRole.Status).TextContentAsync(), StringComparison.Ordinal);
         var wallet = await (await user.Client.GetAsync("/api/v1/wallet")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal(75, wallet.GetProperty("balance").GetInt64());
@@ -134,7 +134,7 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         await BrowserApp.ScreenshotAsync(page, "reconciliation");
 
         // Some gifts and payouts for the dashboard's money section to show.
-        var creator = await app.CreateUserAsync(roles: "creator");
+        var creator = await App.CreateUserAsync(roles: "creator");
         var fan = await FundedFanAsync(admin, 1_000);
         await MoneyAsync(fan, "/api/v1/gifts", new { recipientId = creator.Id, giftId = "rocket", quantity = 5 });
         var payout = (await MoneyAsync(creator, "/api/v1/creator/payouts", new { amount = 200 })).GetProperty("id").GetGuid();
@@ -144,6 +144,6 @@ public sealed class MoneyBrowserTests(BrowserApp app) : IClassFixture<BrowserApp
         Assert.Equal("Balanced", await page.Locator("[data-tile='money.ledger']").TextContentAsync());
         Assert.True(await page.Locator("svg[data-chart='money.giftedPerDay']").IsVisibleAsync());
         await BrowserApp.ScreenshotAsync(page, "dashboard-money");
-        Assert.DoesNotContain(app.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
+        Assert.DoesNotContain(App.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 }

@@ -7,7 +7,7 @@ using Spotlight.Identity.Passkeys;
 namespace Spotlight.BrowserTests;
 
 /// <summary>Passkeys in Chromium with the DevTools virtual authenticator (a platform authenticator with user verification).</summary>
-public sealed class PasskeyBrowserTests(PasskeyBrowserTests.PasskeyApp app) : IClassFixture<PasskeyBrowserTests.PasskeyApp>
+public sealed class PasskeyBrowserTests(PasskeyBrowserTests.PasskeyApp app) : BrowserTest(app), IClassFixture<PasskeyBrowserTests.PasskeyApp>
 {
     /// <summary>On http://localhost:PORT (a secure context with a host name), the one origin the server accepts passkeys from.</summary>
     public sealed class PasskeyApp : BrowserApp
@@ -33,8 +33,8 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.PasskeyApp app) : IC
     [BrowserFact]
     public async Task An_admin_enrols_a_passkey_in_the_console_and_signs_in_with_it()
     {
-        var admin = await app.CreateAdminAsync();
-        var page = await app.NewPageAsync();
+        var admin = await App.CreateAdminAsync();
+        var page = await App.NewPageAsync();
         var devtools = await page.Context.NewCDPSessionAsync(page);
         await devtools.SendAsync("WebAuthn.enable");
         await devtools.SendAsync("WebAuthn.addVirtualAuthenticator", new Dictionary<string, object>
@@ -47,7 +47,7 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.PasskeyApp app) : IC
 
         // With the virtual authenticator attached, Chromium has twice (in CI, under load) reached the next page without
         // its load event ever being seen: this test waits for the document and then for what it needs to be visible.
-        await app.SignInAsync(page, admin);
+        await App.SignInAsync(page, admin);
         await page.GetByRole(AriaRole.Link, new() { Name = "Passkeys" }).ClickAsync();
         await page.GetByLabel("Name").FillAsync("Virtual key");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add a passkey" }).ClickAsync();
@@ -55,15 +55,13 @@ public sealed class PasskeyBrowserTests(PasskeyBrowserTests.PasskeyApp app) : IC
         await BrowserApp.ScreenshotAsync(page, "passkeys");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
-        // Commit, not a load state: in CI Chromium once reached the login page without reporting DOMContentLoaded in
-        // time; the locators below wait for what they need.
-        await page.WaitForURLAsync(url => url.Contains("/admin/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.Commit });
+        await App.ExpectUrlAsync(page, "*/admin/login*");
         await page.GetByRole(AriaRole.Button, new() { Name = "Use a passkey" }).ClickAsync();
-        await app.ExpectUrlAsync(page, $"{app.BaseUrl}/admin", WaitUntilState.Commit);
+        await App.ExpectUrlAsync(page, $"{App.BaseUrl}/admin");
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToHaveTextAsync(admin.Handle);
 
-        var passkey = await app.WithDbAsync(db => db.Set<PasskeyCredential>().AsNoTracking().SingleAsync(p => p.UserId == admin.Id));
+        var passkey = await App.WithDbAsync(db => db.Set<PasskeyCredential>().AsNoTracking().SingleAsync(p => p.UserId == admin.Id));
         Assert.NotNull(passkey.LastUsedAt);
-        Assert.DoesNotContain(app.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
+        Assert.DoesNotContain(App.ConsoleErrors, e => e.Contains("Content Security Policy", StringComparison.Ordinal));
     }
 }
