@@ -37,6 +37,7 @@ public static class WalletModule
         services.AddScoped<ReceivePaymentWebhook>();
         services.AddScoped<CreditTopup>();
         services.AddScoped<CreatePlan>();
+        services.AddSingleton<SubscriptionCharge>();
         services.AddScoped<SubscribeToPlan>();
         services.AddScoped<CancelSubscription>();
         services.AddScoped<RequestPayout>();

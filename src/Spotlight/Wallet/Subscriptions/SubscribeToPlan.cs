@@ -19,8 +19,7 @@ internal sealed record SubscribedResponse(Guid Id, string Status, DateTime Curre
 /// live subscription per subscriber and creator (a unique key settles a race).
 /// </summary>
 internal sealed class SubscribeToPlan(
-    SpotlightDb db, IRevenueSplits splits, Counterparties counterparties, LedgerWriter ledger, IdempotencyContext idempotency, AuditLog audit, DomainEvents events,
-    WalletMetrics metrics, TimeProvider time)
+    SpotlightDb db, Counterparties counterparties, SubscriptionCharge charge, IdempotencyContext idempotency, AuditLog audit, DomainEvents events, TimeProvider time)
 {
     private static readonly Refusal AlreadySubscribed = Refusal.Conflict("already_subscribed", "You already have a subscription to this creator.");
 
@@ -60,15 +59,14 @@ internal sealed class SubscribeToPlan(
             Id = Guid.CreateVersion7(), SubscriberId = subscriberId, CreatorId = creatorId, PlanId = plan.Id, Price = plan.Price, Status = SubscriptionStatus.Active,
             CurrentPeriodStart = now, CurrentPeriodEnd = now + Subscription.Period, PeriodNumber = 1, CreatedAt = now, LiveKey = liveKey,
         };
-        var split = RevenueSplit.Compute(plan.Price, splits.Percentages(SaleKind.Subscription));
-        var transactionId = Guid.CreateVersion7();
-        await using var transaction = await ledger.BeginAsync(db, CancellationToken.None);
-        var posted = await ledger.PostAsync(db, SubscriptionCharge.Transaction(transactionId, subscription), SubscriptionCharge.Postings(subscription, split), cancellationToken: CancellationToken.None);
-        if (posted is not PostResult.Posted)
+        await using var transaction = await charge.BeginAsync(db);
+        var charged = await charge.ChargeAsync(db, subscription);
+        if (charged.Value is not { } done)
         {
-            metrics.Refused("subscription");
-            return MoneyRefusals.InsufficientFunds();
+            return charged.Refusal!;
         }
+
+        var (transactionId, split) = (done.TransactionId, done.Split);
 
         db.Add(subscription);
         audit.Add(db, "wallet.subscribed", "subscription", subscription.Id.ToString(), new { creatorId, planId = plan.Id, plan.Price });
@@ -88,7 +86,7 @@ internal sealed class SubscribeToPlan(
         }
 
         await transaction.CommitAsync(CancellationToken.None);
-        metrics.CoinsSubscribed.Add(plan.Price);
+        charge.Completed(plan.Price);
         return response;
     }
 }

@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore.Storage;
+using Spotlight.Data;
+using Spotlight.Platform.Errors;
 using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Wallet.Subscriptions;
@@ -15,9 +18,36 @@ internal sealed record SubscriptionResponse(
         s.Id, s.Status, s.CurrentPeriodEnd, s.PlanId, s.CreatorId, s.SubscriberId, s.Price, s.CurrentPeriodStart, s.CanceledAt, s.PastDueSince, s.HasAccess(now), s.CreatedAt);
 }
 
-/// <summary>The ledger side of charging one period of a subscription: the first one (<see cref="SubscribeToPlan"/>) and each renewal (<see cref="SubscriptionRenewalJob"/>).</summary>
-internal static class SubscriptionCharge
+/// <summary>
+/// The ledger side of charging one period of a subscription by the subscription split: the first period
+/// (<see cref="SubscribeToPlan"/>, through <see cref="ChargeAsync"/>) and each renewal (<see cref="SubscriptionRenewalJob"/>,
+/// through <see cref="Transaction"/> and <see cref="Postings"/>).
+/// </summary>
+internal sealed class SubscriptionCharge(IRevenueSplits splits, LedgerWriter ledger, WalletMetrics metrics)
 {
+    /// <summary>A period charged: its ledger transaction and how it was split.</summary>
+    public sealed record Charged(Guid TransactionId, SplitParts Split);
+
+    public Task<IDbContextTransaction> BeginAsync(SpotlightDb db) => ledger.BeginAsync(db, CancellationToken.None);
+
+    /// <summary>Posts the subscription's current period; too few coins: the database transaction was rolled back, and the refusal is 402.</summary>
+    public async Task<Outcome<Charged>> ChargeAsync(SpotlightDb db, Subscription subscription)
+    {
+        var split = RevenueSplit.Compute(subscription.Price, splits.Percentages(SaleKind.Subscription));
+        var transactionId = Guid.CreateVersion7();
+        var posted = await ledger.PostAsync(db, Transaction(transactionId, subscription), Postings(subscription, split), cancellationToken: CancellationToken.None);
+        if (posted is not PostResult.Posted)
+        {
+            metrics.Refused("subscription");
+            return MoneyRefusals.InsufficientFunds();
+        }
+
+        return new Charged(transactionId, split);
+    }
+
+    /// <summary>After the caller committed: counts the coins.</summary>
+    public void Completed(long price) => metrics.CoinsSubscribed.Add(price);
+
     public static LedgerTransaction Transaction(Guid transactionId, Subscription subscription) => new()
     {
         Id = transactionId, Type = TransactionType.Subscription, Amount = subscription.Price, InitiatorId = subscription.SubscriberId,
