@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spotlight.Platform.Errors;
+using Spotlight.Platform.Paging;
 
 namespace Spotlight.Wallet;
 
@@ -32,6 +33,10 @@ internal static class WalletHttp
     /// <summary>A read or change whose refusals are never about fields (404, 409...).</summary>
     public static Results<Ok<T>, ProblemHttpResult> Found<T>(Outcome<T> outcome) =>
         outcome.Value is { } value ? TypedResults.Ok(value) : outcome.Refusal!.ToProblem();
+
+    /// <summary>A page of a read: the page asked for (<c>limit</c>, <c>cursor</c>) is checked first.</summary>
+    public static async Task<Results<Ok<T>, ValidationProblem>> Paged<T>(int? limit, string? cursor, Func<PageRequest, Task<T>> read) =>
+        PageRequest.TryParse(limit, cursor, out var page, out var problem) ? TypedResults.Ok(await read(page)) : problem!;
 
     /// <summary>The validation problem of a field refusal, or null for any other refusal.</summary>
     public static ValidationProblem? Validation(Refusal refusal) =>

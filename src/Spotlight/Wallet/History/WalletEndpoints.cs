@@ -12,14 +12,14 @@ internal static class WalletEndpoints
     public static async Task<Ok<WalletResponse>> GetWallet(ClaimsPrincipal caller, WalletHistory history) =>
         TypedResults.Ok(await history.WalletAsync(caller.UserId()));
 
-    public static async Task<Results<Ok<Page<TransactionLine>>, ValidationProblem>> Transactions(ClaimsPrincipal caller, WalletHistory history, int? limit, string? cursor) =>
-        PageRequest.TryParse(limit, cursor, out var page, out var problem) ? TypedResults.Ok(await history.TransactionsAsync(caller.UserId(), page)) : problem!;
+    public static Task<Results<Ok<Page<TransactionLine>>, ValidationProblem>> Transactions(ClaimsPrincipal caller, WalletHistory history, int? limit, string? cursor) =>
+        WalletHttp.Paged(limit, cursor, page => history.TransactionsAsync(caller.UserId(), page));
 
     public static async Task<Results<Ok<TransactionLine>, ProblemHttpResult>> Transaction(Guid id, ClaimsPrincipal caller, WalletHistory history) =>
         WalletHttp.Found(await history.TransactionAsync(caller.UserId(), id));
 
-    public static async Task<Results<Ok<EarningsResponse>, ValidationProblem>> Earnings(ClaimsPrincipal caller, WalletHistory history, int? limit, string? cursor) =>
-        PageRequest.TryParse(limit, cursor, out var page, out var problem) ? TypedResults.Ok(await history.EarningsAsync(caller.UserId(), page)) : problem!;
+    public static Task<Results<Ok<EarningsResponse>, ValidationProblem>> Earnings(ClaimsPrincipal caller, WalletHistory history, int? limit, string? cursor) =>
+        WalletHttp.Paged(limit, cursor, page => history.EarningsAsync(caller.UserId(), page));
 
     public static async Task<Results<Created<TransactionLine>, ValidationProblem, ProblemHttpResult>> Transfer(
         TransferRequest request, ClaimsPrincipal caller, TransferCoins transfer, CancellationToken cancellationToken) =>

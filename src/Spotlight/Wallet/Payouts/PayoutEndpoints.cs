@@ -12,14 +12,14 @@ internal static class PayoutEndpoints
         RequestPayoutRequest request, ClaimsPrincipal caller, RequestPayout requestPayout, CancellationToken cancellationToken) =>
         WalletHttp.Created(await requestPayout.HandleAsync(caller.UserId(), request, cancellationToken), p => $"/api/v1/creator/payouts/{p.Id}");
 
-    public static async Task<Results<Ok<Page<PayoutResponse>>, ValidationProblem>> Mine(ClaimsPrincipal caller, PayoutReads reads, int? limit, string? cursor) =>
-        PageRequest.TryParse(limit, cursor, out var page, out var problem) ? TypedResults.Ok(await reads.OfCreatorAsync(caller.UserId(), page)) : problem!;
+    public static Task<Results<Ok<Page<PayoutResponse>>, ValidationProblem>> Mine(ClaimsPrincipal caller, PayoutReads reads, int? limit, string? cursor) =>
+        WalletHttp.Paged(limit, cursor, page => reads.OfCreatorAsync(caller.UserId(), page));
 
     public static async Task<Results<Ok<PayoutResponse>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal caller, PayoutReads reads) =>
         WalletHttp.Found(await reads.GetAsync(caller.UserId(), id));
 
-    public static async Task<Results<Ok<Page<PayoutResponse>>, ValidationProblem>> AdminList(PayoutReads reads, string? status, int? limit, string? cursor) =>
-        PageRequest.TryParse(limit, cursor, out var page, out var problem) ? TypedResults.Ok(await reads.ListAsync(status, page)) : problem!;
+    public static Task<Results<Ok<Page<PayoutResponse>>, ValidationProblem>> AdminList(PayoutReads reads, string? status, int? limit, string? cursor) =>
+        WalletHttp.Paged(limit, cursor, page => reads.ListAsync(status, page));
 
     public static async Task<Results<Ok<PayoutResponse>, ProblemHttpResult>> Approve(Guid id, ClaimsPrincipal caller, ApprovePayout approve, CancellationToken cancellationToken) =>
         WalletHttp.Found(await approve.HandleAsync(caller.UserId(), id, cancellationToken));

@@ -21,11 +21,11 @@ internal static class SubscriptionEndpoints
     public static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> Cancel(Guid id, ClaimsPrincipal caller, CancelSubscription cancel, CancellationToken cancellationToken) =>
         WalletHttp.Found(await cancel.HandleAsync(caller.UserId(), id, cancellationToken));
 
-    public static async Task<Results<Ok<Page<SubscriptionResponse>>, ValidationProblem>> Mine(ClaimsPrincipal caller, SubscriptionReads reads, int? limit, string? cursor) =>
-        PageRequest.TryParse(limit, cursor, out var page, out var problem) ? TypedResults.Ok(await reads.OfSubscriberAsync(caller.UserId(), page)) : problem!;
+    public static Task<Results<Ok<Page<SubscriptionResponse>>, ValidationProblem>> Mine(ClaimsPrincipal caller, SubscriptionReads reads, int? limit, string? cursor) =>
+        WalletHttp.Paged(limit, cursor, page => reads.OfSubscriberAsync(caller.UserId(), page));
 
-    public static async Task<Results<Ok<Page<SubscriptionResponse>>, ValidationProblem>> Subscribers(ClaimsPrincipal caller, SubscriptionReads reads, int? limit, string? cursor) =>
-        PageRequest.TryParse(limit, cursor, out var page, out var problem) ? TypedResults.Ok(await reads.OfCreatorAsync(caller.UserId(), page)) : problem!;
+    public static Task<Results<Ok<Page<SubscriptionResponse>>, ValidationProblem>> Subscribers(ClaimsPrincipal caller, SubscriptionReads reads, int? limit, string? cursor) =>
+        WalletHttp.Paged(limit, cursor, page => reads.OfCreatorAsync(caller.UserId(), page));
 
     public static async Task<Results<Ok<SubscriptionResponse>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal caller, SubscriptionReads reads) =>
         WalletHttp.Found(await reads.GetAsync(caller.UserId(), id));
