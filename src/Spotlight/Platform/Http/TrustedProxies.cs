@@ -19,10 +19,10 @@ internal static class TrustedProxies
         var section = configuration.GetSection(Section);
         var proxies = (section.GetSection("KnownProxies").Get<string[]>() ?? []).Select(value => IPAddress.TryParse(value, out var address)
             ? address
-            : throw new InvalidOperationException($"{Section}:KnownProxies: '{value}' is not an IP address.")).ToList();
+            : throw new StartupRefusedException($"{Section}:KnownProxies: '{value}' is not an IP address.")).ToList();
         var networks = (section.GetSection("KnownNetworks").Get<string[]>() ?? []).Select(value => System.Net.IPNetwork.TryParse(value, out var network)
             ? network
-            : throw new InvalidOperationException($"{Section}:KnownNetworks: '{value}' is not a network in CIDR form (10.0.0.0/8).")).ToList();
+            : throw new StartupRefusedException($"{Section}:KnownNetworks: '{value}' is not a network in CIDR form (10.0.0.0/8).")).ToList();
         var limit = section.GetValue("ForwardLimit", 1);
         services.Configure<ForwardedHeadersOptions>(o =>
         {
