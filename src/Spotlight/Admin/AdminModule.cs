@@ -73,6 +73,7 @@ public static class AdminModule
 
         services.AddSingleton<RequestMetricsRing>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestMetricsRing>());
+        services.AddSingleton<Platform.Observability.IRequestDurationObserver>(sp => sp.GetRequiredService<RequestMetricsRing>());
         services.AddScoped<DashboardReader>();
         services.AddDashboardSource<UsersDashboard>();
         services.AddDashboardSource<MoneyDashboard>();

@@ -94,7 +94,7 @@ public static class PlatformServiceCollectionExtensions
 
         // Security: CORS only for listed origins, request timeouts, graceful drain on SIGTERM.
         // The allowed origins are read per request (IAllowedOrigins), so a source that changes at run time needs no restart.
-        services.AddTrustedProxies(configuration);
+        services.AddTrustedProxies();
         services.AddCors();
         services.AddSingleton<IAllowedOrigins, ConfiguredAllowedOrigins>();
         services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, AllowedOriginsPolicyProvider>();
