@@ -18,6 +18,19 @@ public static class Settings
     }
 
     /// <summary>
+    /// Binds <typeparamref name="T"/> from <paramref name="section"/>, checked once when the server starts through
+    /// <c>IOptions&lt;T&gt;</c>, for settings the admin console can change in part (a split of <c>Wallet:Splits</c>):
+    /// the framework's <c>ValidateOnStart</c> watches them through <c>IOptionsMonitor&lt;T&gt;</c> and would re-validate
+    /// them on every reload, throwing into the console's save. A value changed at run time is judged by its reader.
+    /// </summary>
+    public static OptionsBuilder<T> AddStartupSettings<T>(this IServiceCollection services, string section) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton(new StartupCheck(sp => _ = sp.GetRequiredService<IOptions<T>>().Value));
+        return services.AddOptions<T>().BindConfiguration(section);
+    }
+
+    /// <summary>
     /// Refuses the settings with every problem <paramref name="problems"/> finds, each a sentence naming its setting (for
     /// one rule and one message, the framework's <c>Validate(Func&lt;T, bool&gt;, string)</c> does).
     /// </summary>
@@ -50,6 +63,8 @@ public static class Settings
         return configuration.GetSection(section).Get<T>() ?? new T();
     }
 
+    internal sealed record StartupCheck(Action<IServiceProvider> Run);
+
     private sealed class ProblemsValidation<T>(string? name, Func<T, IEnumerable<string>> problems) : IValidateOptions<T> where T : class
     {
         public ValidateOptionsResult Validate(string? optionsName, T options)
@@ -78,6 +93,10 @@ public static class StartupValidation
         try
         {
             services.GetService<IStartupValidator>()?.Validate();
+            foreach (var check in services.GetServices<Settings.StartupCheck>())
+            {
+                check.Run(services);
+            }
         }
         catch (OptionsValidationException refused)
         {

@@ -21,7 +21,7 @@ public static class WalletModule
     public static WebApplicationBuilder AddWallet(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSettings<WalletOptions>(WalletOptions.Section).ValidateWith(WalletOptionsValidation.Problems).ServedAsValue();
+        services.AddStartupSettings<WalletOptions>(WalletOptions.Section).ValidateWith(WalletOptionsValidation.Problems).ServedAsValue();
         var options = builder.Configuration.ReadSettings<WalletOptions>(WalletOptions.Section); // the jobs' intervals
         services.AddSingleton<WalletMetrics>();
         services.AddSingleton<PlatformAccounts>();
