@@ -59,6 +59,26 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
+    public void Settings_the_console_changes_in_part_are_checked_at_start_and_a_later_reload_does_not_throw_into_the_save()
+    {
+        var stored = new Spotlight.Platform.Configuration.StoredSettingsConfigurationProvider();
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Jobs:PollIntervalSeconds"] = "2" })
+            .Add(new Spotlight.Platform.Configuration.StoredSettingsConfigurationSource(stored)).Build());
+        services.AddStartupSettings<JobOptions>(JobOptions.Section).Validate(o => o.PollIntervalSeconds > 0, "Jobs:PollIntervalSeconds must be above 0.");
+        using var provider = services.BuildServiceProvider();
+
+        provider.RefuseInvalidSettings();
+        stored.Replace(new Dictionary<string, string?> { ["Jobs:PollIntervalSeconds"] = "0" });
+
+        Assert.Equal(2, provider.GetRequiredService<IOptions<JobOptions>>().Value.PollIntervalSeconds);
+        using var refusedAtStart = Services(new() { ["Jobs:PollIntervalSeconds"] = "0" },
+            s => s.AddStartupSettings<JobOptions>(JobOptions.Section).Validate(o => o.PollIntervalSeconds > 0, "Jobs:PollIntervalSeconds must be above 0."));
+        Assert.Equal("Jobs:PollIntervalSeconds must be above 0.", Assert.Throws<StartupRefusedException>(refusedAtStart.RefuseInvalidSettings).Message);
+    }
+
+    [Fact]
     public async Task The_server_refuses_to_start_on_a_refused_option_and_names_the_setting()
     {
         var app = new SettingsApp(new() { ["Outbox:BatchSize"] = "0" });
