@@ -3,7 +3,6 @@ using Spotlight.Data;
 using Spotlight.Identity.Email;
 using Spotlight.Identity.Passwords;
 using Spotlight.Identity.Tokens;
-using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
 
 namespace Spotlight.Identity.Accounts;
@@ -11,8 +10,7 @@ namespace Spotlight.Identity.Accounts;
 public sealed record RegisterRequest(string? Email, string? Password, string? Handle, string? DisplayName);
 
 /// <summary><c>POST /auth/register</c>: a new account (unverified email, a verification email queued) and its first session.</summary>
-public sealed class Register(
-    SpotlightDb db, PasswordPolicy policy, PasswordHashing hashing, TokenService tokens, AccountEmails emails, AuditLog audit, IdentityMetrics metrics, TimeProvider time)
+public sealed class Register(SpotlightDb db, PasswordPolicy policy, PasswordCheck passwords, TokenService tokens, AccountEmails emails, TimeProvider time)
 {
     public async Task<Outcome<TokenResponse>> HandleAsync(RegisterRequest request, SignInClient client, CancellationToken cancellationToken)
     {
@@ -56,14 +54,14 @@ public sealed class Register(
             LockoutEnabled = true,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
-        user.PasswordHash = await hashing.HashAsync(user, request.Password!, cancellationToken);
+        user.PasswordHash = await passwords.Hashing.HashAsync(user, request.Password!, cancellationToken);
         if (user.PasswordHash is null)
         {
             return IdentityRefusals.Busy;
         }
 
         db.Users.Add(user);
-        audit.Add(db, "user.registered", "user", user.Id.ToString(), new { handle }, actorId: user.Id);
+        passwords.Audit.Add(db, "user.registered", "user", user.Id.ToString(), new { handle }, actorId: user.Id);
         emails.QueueVerification(db, user.Id);
         try
         {
@@ -77,7 +75,7 @@ public sealed class Register(
         }
 
         emails.Wake();
-        metrics.Registrations.Add(1);
+        passwords.Metrics.Registrations.Add(1);
         return await tokens.StartSessionAsync(db, user, client.UserAgent, client.Ip, AuthenticationMethods.PasswordOnly);
     }
 

@@ -13,16 +13,6 @@ namespace Spotlight.Identity.Accounts;
 /// </summary>
 public sealed record UpdateMeRequest(string? DisplayName, string? Bio, string? AvatarUrl);
 
-/// <summary><c>GET /me</c>: the caller's account.</summary>
-public sealed class ReadMe(SpotlightDb db)
-{
-    public async Task<Outcome<MeResponse>> HandleAsync(Guid userId, CancellationToken cancellationToken)
-    {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
-        return user is null ? UpdateMe.Gone : MeResponse.From(user);
-    }
-}
-
 /// <summary><c>PATCH /me</c>: the caller changes their display name, bio or avatar.</summary>
 public sealed class UpdateMe(SpotlightDb db)
 {
