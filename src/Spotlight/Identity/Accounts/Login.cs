@@ -39,33 +39,18 @@ public sealed class Login(SpotlightDb db, PasswordCheck passwords, TwoFactor two
         }
 
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail);
-        var locked = user is not null && lockout.IsLockedOut(user);
-        var verdict = await passwords.Hashing.VerifyAsync(user, request.Password!, http.RequestAborted);
+        var verdict = await passwords.CheckSignInAsync(db, user, request.Password!, "auth.login_failed", http.RequestAborted);
         if (verdict is null)
         {
             return IdentityRefusals.Busy;
         }
 
-        if (user is null || locked || verdict == PasswordVerificationResult.Failed)
+        if (verdict == PasswordVerificationResult.Failed)
         {
-            if (user is null)
-            {
-                await audit.WriteAsync(db, "auth.login_failed", details: new { reason = "unknown_email" });
-            }
-            else if (locked)
-            {
-                await audit.WriteAsync(db, "auth.login_failed", "user", user.Id.ToString(), new { reason = "locked_out" }, actorId: user.Id);
-            }
-            else
-            {
-                await lockout.RecordFailureAsync(db, user, "wrong_password");
-            }
-
-            metrics.Login(locked ? "locked_out" : "invalid_credentials");
             return InvalidCredentials();
         }
 
-        if (user.TwoFactorEnabled)
+        if (user!.TwoFactorEnabled)
         {
             if (string.IsNullOrWhiteSpace(request.TotpCode))
             {

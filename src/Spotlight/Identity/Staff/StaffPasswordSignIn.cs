@@ -23,36 +23,20 @@ public sealed class StaffPasswordSignIn(SpotlightDb db, PasswordCheck passwords,
             return StaffSignInRefusals.RateLimited;
         }
 
-        var (lockout, audit, metrics) = (passwords.Lockout, passwords.Audit, passwords.Metrics);
         var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.NormalizedEmail == normalizedEmail, http.RequestAborted);
-        var locked = user is not null && lockout.IsLockedOut(user);
-        var verdict = await passwords.Hashing.VerifyAsync(user, password, http.RequestAborted);
+        var verdict = await passwords.CheckSignInAsync(db, user, password, "admin.sign_in_failed", http.RequestAborted);
         if (verdict is null)
         {
             return StaffSignInRefusals.Busy;
         }
 
-        if (user is null || locked || verdict == PasswordVerificationResult.Failed)
+        if (verdict == PasswordVerificationResult.Failed)
         {
-            if (user is null)
-            {
-                await audit.WriteAsync(db, "admin.sign_in_failed", details: new { reason = "unknown_email" });
-            }
-            else if (locked)
-            {
-                await audit.WriteAsync(db, "admin.sign_in_failed", "user", user.Id.ToString(), new { reason = "locked_out" }, actorId: user.Id);
-            }
-            else
-            {
-                await lockout.RecordFailureAsync(db, user, "wrong_password");
-            }
-
-            metrics.Login(locked ? "locked_out" : "invalid_credentials");
             return StaffSignInRefusals.InvalidCredentials;
         }
 
         // A passkey is a second factor as much as TOTP is: an account with either is asked for one after its password.
-        var hasPasskey = await tickets.HasPasskeyAsync(user.Id, http.RequestAborted);
+        var hasPasskey = await tickets.HasPasskeyAsync(user!.Id, http.RequestAborted);
         if (user.TwoFactorEnabled || hasPasskey)
         {
             return new StaffSignInStep(StaffAccount.From(user), tickets.Issue(user), null, hasPasskey);
