@@ -4,7 +4,6 @@ using Spotlight.Data;
 using Spotlight.Identity.Administration;
 using Spotlight.Identity.Passwords;
 using Spotlight.Identity.Tokens;
-using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.RateLimiting;
