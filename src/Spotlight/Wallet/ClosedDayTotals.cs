@@ -7,7 +7,7 @@ namespace Spotlight.Wallet;
 /// only today's transactions. A day is kept once it ended more than <see cref="Settle"/> ago (a transaction dated just
 /// before midnight may commit a moment after it) and for <see cref="KeepFor"/>, so nothing can stay wrong for longer.
 /// </summary>
-public sealed class ClosedDayTotals
+internal sealed class ClosedDayTotals
 {
     public static readonly TimeSpan Settle = TimeSpan.FromMinutes(10);
 

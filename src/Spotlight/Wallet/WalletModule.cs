@@ -29,6 +29,26 @@ public static class WalletModule
         services.AddSingleton<IRevenueSplits, ConfiguredRevenueSplits>();
         services.AddSingleton<LedgerWriter>();
         services.AddScoped<CreatorSale>();
+        services.AddScoped<Counterparties>();
+        // One handler per use case (the endpoints and the console's pages are adapters over them), and the reads.
+        services.AddScoped<SendGift>();
+        services.AddScoped<TransferCoins>();
+        services.AddScoped<StartTopup>();
+        services.AddScoped<ReceivePaymentWebhook>();
+        services.AddScoped<CreditTopup>();
+        services.AddScoped<CreatePlan>();
+        services.AddSingleton<SubscriptionCharge>();
+        services.AddScoped<SubscribeToPlan>();
+        services.AddScoped<CancelSubscription>();
+        services.AddScoped<RequestPayout>();
+        services.AddScoped<ApprovePayout>();
+        services.AddScoped<RejectPayout>();
+        services.AddScoped<AdjustBalance>();
+        services.AddScoped<ReverseTransaction>();
+        services.AddScoped<WalletHistory>();
+        services.AddScoped<TopupReads>();
+        services.AddScoped<SubscriptionReads>();
+        services.AddScoped<PayoutReads>();
         services.AddSingleton<LedgerReconciler>();
         services.AddSingleton<LedgerReconciliationRecorder>();
         services.AddSingleton<SandboxWebhookSecret>();
@@ -51,45 +71,45 @@ public static class WalletModule
     {
         var api = app.MapGroup("/api/v1").WithTags("Wallet");
         var wallet = api.MapGroup("/wallet").RequireAuthorization();
-        wallet.MapGet("/", WalletApi.GetWallet).WithName("GetWallet").WithSummary("The caller's spendable balance");
-        wallet.MapGet("/transactions", WalletApi.Transactions).WithName("ListWalletTransactions").WithSummary("The caller's wallet history, newest first");
-        wallet.MapGet("/transactions/{id:guid}", WalletApi.Transaction).WithName("GetWalletTransaction").WithSummary("One of the caller's transactions");
-        wallet.MapGet("/topup-packages", TopupsApi.Packages).WithName("ListTopupPackages").WithSummary("What coins can be bought, and for how much");
-        wallet.MapPost("/topups", TopupsApi.Create).WithName("CreateTopup").WithSummary("Start buying a package: a pending top-up, credited when the provider confirms payment");
-        wallet.MapGet("/topups/{id:guid}", TopupsApi.Get).WithName("GetTopup").WithSummary("One of the caller's top-ups");
-        wallet.MapPost("/transfers", TransfersApi.Transfer).RequireIdempotency().WithName("Transfer").WithSummary("Send coins from the caller's wallet to another user's");
+        wallet.MapGet("/", WalletEndpoints.GetWallet).WithName("GetWallet").WithSummary("The caller's spendable balance");
+        wallet.MapGet("/transactions", WalletEndpoints.Transactions).WithName("ListWalletTransactions").WithSummary("The caller's wallet history, newest first");
+        wallet.MapGet("/transactions/{id:guid}", WalletEndpoints.Transaction).WithName("GetWalletTransaction").WithSummary("One of the caller's transactions");
+        wallet.MapGet("/topup-packages", TopupEndpoints.Packages).WithName("ListTopupPackages").WithSummary("What coins can be bought, and for how much");
+        wallet.MapPost("/topups", TopupEndpoints.Create).WithName("CreateTopup").WithSummary("Start buying a package: a pending top-up, credited when the provider confirms payment");
+        wallet.MapGet("/topups/{id:guid}", TopupEndpoints.Get).WithName("GetTopup").WithSummary("One of the caller's top-ups");
+        wallet.MapPost("/transfers", WalletEndpoints.Transfer).RequireIdempotency().WithName("Transfer").WithSummary("Send coins from the caller's wallet to another user's");
 
-        api.MapPost("/payments/webhooks/{provider}", TopupsApi.Webhook).AllowAnonymous().WithName("PaymentWebhook")
+        api.MapPost("/payments/webhooks/{provider}", TopupEndpoints.Webhook).AllowAnonymous().WithName("PaymentWebhook")
             .WithSummary("A payment provider's signed event (credits a top-up once, however often it is delivered)");
 
-        api.MapGet("/gifts/catalog", GiftsApi.Catalog).WithName("GiftCatalog").WithSummary("The gifts that can be sent, with their prices");
-        api.MapPost("/gifts", GiftsApi.Send).RequireAuthorization().RequireIdempotency().WithName("SendGift").WithSummary("Send a gift to a creator (split between creator, platform and processor)");
+        api.MapGet("/gifts/catalog", GiftEndpoints.Catalog).WithName("GiftCatalog").WithSummary("The gifts that can be sent, with their prices");
+        api.MapPost("/gifts", GiftEndpoints.Send).RequireAuthorization().RequireIdempotency().WithName("SendGift").WithSummary("Send a gift to a creator (split between creator, platform and processor)");
 
         var creator = api.MapGroup("/creator").RequireAuthorization(IdentityModule.CreatorPolicy);
-        creator.MapPost("/plans", SubscriptionsApi.CreatePlan).WithName("CreatePlan").WithSummary("Offer a subscription plan (coins per 30 days)");
-        creator.MapGet("/subscribers", SubscriptionsApi.Subscribers).WithName("ListSubscribers").WithSummary("The caller's subscribers, newest first");
-        creator.MapGet("/earnings", WalletApi.Earnings).WithName("GetEarnings").WithSummary("The caller's withdrawable earnings and their history");
-        creator.MapPost("/payouts", PayoutsApi.Request).RequireIdempotency().WithName("RequestPayout").WithSummary("Ask to withdraw earnings");
-        creator.MapGet("/payouts", PayoutsApi.Mine).WithName("ListPayouts").WithSummary("The caller's payouts, newest first");
-        creator.MapGet("/payouts/{id:guid}", PayoutsApi.Get).WithName("GetPayout").WithSummary("One of the caller's payouts");
+        creator.MapPost("/plans", SubscriptionEndpoints.CreatePlan).WithName("CreatePlan").WithSummary("Offer a subscription plan (coins per 30 days)");
+        creator.MapGet("/subscribers", SubscriptionEndpoints.Subscribers).WithName("ListSubscribers").WithSummary("The caller's subscribers, newest first");
+        creator.MapGet("/earnings", WalletEndpoints.Earnings).WithName("GetEarnings").WithSummary("The caller's withdrawable earnings and their history");
+        creator.MapPost("/payouts", PayoutEndpoints.Request).RequireIdempotency().WithName("RequestPayout").WithSummary("Ask to withdraw earnings");
+        creator.MapGet("/payouts", PayoutEndpoints.Mine).WithName("ListPayouts").WithSummary("The caller's payouts, newest first");
+        creator.MapGet("/payouts/{id:guid}", PayoutEndpoints.Get).WithName("GetPayout").WithSummary("One of the caller's payouts");
 
-        api.MapGet("/creators/{id:guid}/plans", SubscriptionsApi.Plans).WithName("ListPlans").WithSummary("A creator's subscription plans");
-        api.MapPost("/creators/{id:guid}/subscriptions", SubscriptionsApi.Subscribe).RequireAuthorization().RequireIdempotency()
+        api.MapGet("/creators/{id:guid}/plans", SubscriptionEndpoints.Plans).WithName("ListPlans").WithSummary("A creator's subscription plans");
+        api.MapPost("/creators/{id:guid}/subscriptions", SubscriptionEndpoints.Subscribe).RequireAuthorization().RequireIdempotency()
             .WithName("Subscribe").WithSummary("Subscribe to a creator's plan: the first 30 days are charged now");
         var subscriptions = api.MapGroup("/subscriptions").RequireAuthorization();
-        subscriptions.MapGet("/", SubscriptionsApi.Mine).WithName("ListSubscriptions").WithSummary("The caller's subscriptions, newest first");
-        subscriptions.MapGet("/{id:guid}", SubscriptionsApi.Get).WithName("GetSubscription").WithSummary("One subscription (its subscriber or creator only)");
-        subscriptions.MapDelete("/{id:guid}", SubscriptionsApi.Cancel).WithName("CancelSubscription").WithSummary("Stop renewing; access is kept to the end of the paid period");
+        subscriptions.MapGet("/", SubscriptionEndpoints.Mine).WithName("ListSubscriptions").WithSummary("The caller's subscriptions, newest first");
+        subscriptions.MapGet("/{id:guid}", SubscriptionEndpoints.Get).WithName("GetSubscription").WithSummary("One subscription (its subscriber or creator only)");
+        subscriptions.MapDelete("/{id:guid}", SubscriptionEndpoints.Cancel).WithName("CancelSubscription").WithSummary("Stop renewing; access is kept to the end of the paid period");
 
         var admin = app.MapAdminGroup().WithTags("Wallet");
-        admin.MapPost("/wallets/{userId:guid}/adjustments", WalletAdminApi.Adjust).RequireIdempotency().WithName("AdminAdjustWallet")
+        admin.MapPost("/wallets/{userId:guid}/adjustments", AdminWalletEndpoints.Adjust).RequireIdempotency().WithName("AdminAdjustWallet")
             .WithSummary("Credit or debit a user's wallet against the platform's adjustments account");
-        admin.MapPost("/transactions/{id:guid}/reverse", WalletAdminApi.Reverse).WithName("AdminReverseTransaction")
+        admin.MapPost("/transactions/{id:guid}/reverse", AdminWalletEndpoints.Reverse).WithName("AdminReverseTransaction")
             .WithSummary("Undo a transaction with opposite entries (once)");
-        admin.MapGet("/ledger/reconciliation", WalletAdminApi.Reconcile).WithName("AdminReconcileLedger").WithSummary("Check that the books balance");
-        admin.MapGet("/payouts", PayoutsApi.AdminList).WithName("AdminListPayouts").WithSummary("Payouts, optionally by status, newest first");
-        admin.MapPost("/payouts/{id:guid}/approve", PayoutsApi.Approve).WithName("AdminApprovePayout").WithSummary("Approve a payout: the payout provider pays it");
-        admin.MapPost("/payouts/{id:guid}/reject", PayoutsApi.Reject).WithName("AdminRejectPayout").WithSummary("Reject a payout: the coins go back to the creator's earnings");
+        admin.MapGet("/ledger/reconciliation", AdminWalletEndpoints.Reconcile).WithName("AdminReconcileLedger").WithSummary("Check that the books balance");
+        admin.MapGet("/payouts", PayoutEndpoints.AdminList).WithName("AdminListPayouts").WithSummary("Payouts, optionally by status, newest first");
+        admin.MapPost("/payouts/{id:guid}/approve", PayoutEndpoints.Approve).WithName("AdminApprovePayout").WithSummary("Approve a payout: the payout provider pays it");
+        admin.MapPost("/payouts/{id:guid}/reject", PayoutEndpoints.Reject).WithName("AdminRejectPayout").WithSummary("Reject a payout: the coins go back to the creator's earnings");
         return app;
     }
 }

@@ -89,9 +89,9 @@ internal sealed class WalletReadModel(SpotlightDb db, ClosedDayTotals closedDays
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public Task<long> GetBalanceAsync(Guid userId, CancellationToken cancellationToken = default) => WalletApi.BalanceAsync(db, LedgerAccountRef.Wallet(userId));
+    public Task<long> GetBalanceAsync(Guid userId, CancellationToken cancellationToken = default) => WalletHistory.BalanceAsync(db, LedgerAccountRef.Wallet(userId));
 
-    public Task<long> GetEarningsAsync(Guid userId, CancellationToken cancellationToken = default) => WalletApi.BalanceAsync(db, LedgerAccountRef.Earnings(userId));
+    public Task<long> GetEarningsAsync(Guid userId, CancellationToken cancellationToken = default) => WalletHistory.BalanceAsync(db, LedgerAccountRef.Earnings(userId));
 
     public async Task<IReadOnlyDictionary<Guid, long>> GetEarningsAsync(IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken = default)
     {
@@ -104,7 +104,7 @@ internal sealed class WalletReadModel(SpotlightDb db, ClosedDayTotals closedDays
     }
 
     public async Task<IReadOnlyList<TransactionLine>> GetRecentTransactionsAsync(Guid userId, int limit = 20, CancellationToken cancellationToken = default) =>
-        (await WalletApi.HistoryAsync(db, LedgerAccountRef.Wallet(userId), new PageRequest(Math.Clamp(limit, 1, PageRequest.MaxLimit), null))).Items;
+        (await WalletHistory.HistoryAsync(db, LedgerAccountRef.Wallet(userId), new PageRequest(Math.Clamp(limit, 1, PageRequest.MaxLimit), null))).Items;
 
     public async Task<IReadOnlyList<DailyMoneyTotals>> GetDailyTotalsAsync(DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Spotlight.Platform.Errors;
 using Spotlight.Wallet;
 using Spotlight.Wallet.Ledger;
 
@@ -20,6 +21,10 @@ public static class MoneyText
         [TransactionType.Adjustment] = "Adjustment",
         [TransactionType.Reversal] = "Reversal",
     };
+
+    /// <summary>Why a wallet use case refused, for a page: the fields' messages when it was about fields, else the refusal's detail.</summary>
+    public static string Why(Refusal refusal) =>
+        refusal.Errors is { Count: > 0 } errors ? string.Join(" ", errors.SelectMany(e => e.Value)) : refusal.Detail;
 
     public static string TypeLabel(string type) => TypeLabels.GetValueOrDefault(type, type);
 

@@ -27,6 +27,9 @@ public interface IUserDirectory
     /// after the handle <paramref name="afterHandle"/>; at most <paramref name="take"/>.
     /// </summary>
     Task<IReadOnlyList<UserFacts>> SearchAsync(string prefix, IQueryable<Guid>? excluded, string? afterHandle, int take, CancellationToken cancellationToken);
+
+    /// <summary>Users with the creator role, banned or not: a query to compose (with <see cref="ActiveUserIds"/> for those who may be paid).</summary>
+    IQueryable<Guid> CreatorIds();
 }
 
 internal sealed class UserDirectory(SpotlightDb db, DatabaseOptions database, TimeProvider time) : IUserDirectory
@@ -109,4 +112,7 @@ internal sealed class UserDirectory(SpotlightDb db, DatabaseOptions database, Ti
 
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    // Roles are a comma-separated list of role names, none of which contains another's name.
+    public IQueryable<Guid> CreatorIds() => db.Users.Where(u => u.Roles.Contains(Role.Creator)).Select(u => u.Id);
 }

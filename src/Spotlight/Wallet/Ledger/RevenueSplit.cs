@@ -7,7 +7,7 @@ public sealed record SplitParts(long Creator, long Platform, long Processor);
 /// The one function that splits money (gifts, subscriptions, premium unlocks). Creator and processor parts are rounded
 /// down; the platform takes what is left, so rounding never creates or loses a coin.
 /// </summary>
-public static class RevenueSplit
+internal static class RevenueSplit
 {
     public static SplitParts Compute(long amount, SplitPercentages percentages)
     {

@@ -22,7 +22,7 @@ public sealed record ReconciliationReport(
 public sealed record LedgerMismatch(string Kind, string Subject, long Expected, long Actual, string Detail);
 
 /// <summary>The outcome of a scheduled reconciliation, kept so the admin console can show the last one.</summary>
-public sealed class LedgerReconciliation
+internal sealed class LedgerReconciliation
 {
     public Guid Id { get; set; }
 

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace Spotlight.Wallet.Subscriptions;
 
 /// <summary>What a creator sells: access for 30 days at a price in coins.</summary>
-public sealed class SubscriptionPlan
+internal sealed class SubscriptionPlan
 {
     public Guid Id { get; set; }
 
@@ -17,7 +17,7 @@ public sealed class SubscriptionPlan
     public DateTime CreatedAt { get; set; }
 }
 
-public static class SubscriptionStatus
+internal static class SubscriptionStatus
 {
     public const string Active = "active";
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Users;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Events;
 using Spotlight.Platform.Jobs;
@@ -15,7 +16,7 @@ namespace Spotlight.Wallet.Subscriptions;
 /// is paused instead, and renews at the first run after the creator is unbanned.
 /// </summary>
 internal sealed class SubscriptionRenewalJob(
-    SpotlightDb db, WalletOptions options, IRevenueSplits splits, LedgerWriter ledger, AuditLog audit, DomainEvents events, WalletMetrics metrics, TimeProvider time,
+    SpotlightDb db, IUserDirectory users, WalletOptions options, IRevenueSplits splits, LedgerWriter ledger, AuditLog audit, DomainEvents events, WalletMetrics metrics, TimeProvider time,
     ILogger<SubscriptionRenewalJob> logger) : IJobHandler
 {
     public const string JobType = "wallet-subscription-renewals";
@@ -26,9 +27,10 @@ internal sealed class SubscriptionRenewalJob(
     public async Task RunAsync(JobRun run, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var payable = users.ActiveUserIds();
         var due = await db.Set<Subscription>().AsNoTracking()
             .Where(s => (s.Status == SubscriptionStatus.Active || s.Status == SubscriptionStatus.PastDue || s.Status == SubscriptionStatus.Canceled
-                    || (s.Status == SubscriptionStatus.Paused && !db.Users.Any(u => u.Id == s.CreatorId && u.BannedAt != null)))
+                    || (s.Status == SubscriptionStatus.Paused && payable.Contains(s.CreatorId)))
                 && s.CurrentPeriodEnd <= now)
             .OrderBy(s => s.CurrentPeriodEnd).Take(BatchSize).ToListAsync(cancellationToken);
         foreach (var subscription in due)
@@ -48,7 +50,9 @@ internal sealed class SubscriptionRenewalJob(
             return await ExpireAsync(subscription, now);
         }
 
-        if (await db.Users.AnyAsync(u => u.Id == subscription.CreatorId && u.BannedAt != null))
+        // Who may be paid is Identity's to say (not banned, or a suspension that has ended).
+        var payable = users.ActiveUserIds();
+        if (!await payable.AnyAsync(u => u == subscription.CreatorId))
         {
             return await PauseAsync(subscription);
         }
@@ -71,7 +75,7 @@ internal sealed class SubscriptionRenewalJob(
             // Also conditional on the creator not being banned: a ban landing after the check above charges nothing.
             var claimed = await db.Set<Subscription>()
                 .Where(s => s.Id == subscription.Id && s.PeriodNumber == subscription.PeriodNumber && s.Status == subscription.Status
-                    && !db.Users.Any(u => u.Id == s.CreatorId && u.BannedAt != null))
+                    && payable.Contains(s.CreatorId))
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.PeriodNumber, renewed.PeriodNumber).SetProperty(s => s.Status, SubscriptionStatus.Active)
                     .SetProperty(s => s.CurrentPeriodStart, renewed.CurrentPeriodStart).SetProperty(s => s.CurrentPeriodEnd, renewed.CurrentPeriodEnd)
                     .SetProperty(s => s.PastDueSince, (DateTime?)null));
@@ -82,7 +86,7 @@ internal sealed class SubscriptionRenewalJob(
 
             var transactionId = Guid.CreateVersion7();
             var split = RevenueSplit.Compute(renewed.Price, splits.Percentages(SaleKind.Subscription));
-            var posted = await ledger.PostAsync(db, SubscriptionsApi.ChargeTransaction(transactionId, renewed), SubscriptionsApi.ChargePostings(renewed, split));
+            var posted = await ledger.PostAsync(db, SubscriptionCharge.Transaction(transactionId, renewed), SubscriptionCharge.Postings(renewed, split));
             if (posted is PostResult.Posted)
             {
                 audit.Add(db, "wallet.subscription_renewed", "subscription", subscription.Id.ToString(),

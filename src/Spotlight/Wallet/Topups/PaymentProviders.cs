@@ -58,7 +58,7 @@ public abstract record WebhookVerification
 /// Stripe's signing scheme with Spotlight's event body: <c>Spotlight-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256 of
 /// "t.body"&gt;</c>, refused when <c>t</c> is more than 300 s from now, compared in constant time.
 /// </summary>
-public static class WebhookSignature
+internal static class WebhookSignature
 {
     public const int ToleranceSeconds = 300;
 

@@ -11,7 +11,7 @@ namespace Spotlight.Wallet.Topups;
 /// <c>Payments:Stripe</c>, read live (<c>IOptionsMonitor</c>): keys saved in the admin console win over configuration and
 /// apply on every node within the settings refresh. Until both keys are set, Stripe top-ups and webhooks are refused.
 /// </summary>
-public sealed class StripeOptions
+internal sealed class StripeOptions
 {
     public const string Section = "Payments:Stripe";
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Spotlight.Wallet.Topups;
 
-public static class TopupStatus
+internal static class TopupStatus
 {
     public const string Pending = "pending";
     public const string Succeeded = "succeeded";
@@ -41,7 +41,7 @@ public sealed class Topup
 /// Every webhook event a provider delivered with a valid signature, once: the unique (provider, event id) makes a
 /// redelivered event a no-op. <see cref="Outcome"/> says what it did.
 /// </summary>
-public sealed class PaymentEvent
+internal sealed class PaymentEvent
 {
     public const int MaxEventIdLength = 255;
     public const int MaxTypeLength = 100;

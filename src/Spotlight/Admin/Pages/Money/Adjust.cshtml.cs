@@ -1,29 +1,23 @@
 using System.Globalization;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Spotlight.Admin.Console;
 using Spotlight.Admin.Money;
 using Spotlight.Data;
-using Spotlight.Platform.Audit;
-using Spotlight.Platform.Events;
-using Spotlight.Platform.Idempotency;
+using Spotlight.Platform.Http;
 using Spotlight.Wallet;
 using Spotlight.Wallet.Administration;
-using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Admin.Pages.Money;
 
 /// <summary>
 /// Credits or debits a user's wallet against the platform's <c>adjustments</c> account, in two steps: the form, then a
-/// review that says whose balance moves from what to what, then the adjustment itself through the API's handler
-/// (<see cref="WalletAdminApi.Adjust"/>). The form carries an idempotency key made when it was opened, so a double click,
-/// a resent form or a refresh moves the coins once.
+/// review that says whose balance moves from what to what, then the adjustment itself through the wallet's use case
+/// (<see cref="AdjustBalance"/>, as for the API). The form carries a key made when it was opened, which the wallet keeps
+/// as the adjustment's reference, so a double click, a resent form or a refresh moves the coins once.
 /// </summary>
-public sealed class AdjustModel(
-    SpotlightDb db, IWalletReadModel wallet, LedgerWriter ledger, IdempotencyContext idempotency, AuditLog audit, DomainEvents events, WalletMetrics metrics) : AdminPage
+public sealed class AdjustModel(SpotlightDb db, IWalletReadModel wallet, AdjustBalance adjust) : AdminPage
 {
-    public const long MaxAmount = 1_000_000_000;
+    public const long MaxAmount = AdjustBalance.MaxAmount;
 
     [BindProperty(SupportsGet = true, Name = "user")]
     public string? UserText { get; set; }
@@ -54,7 +48,7 @@ public sealed class AdjustModel(
             return Forbid(AdminCookie.Scheme);
         }
 
-        Key = IdempotentOperation.IsValidKey(Key ?? "") ? Key : NewKey();
+        Key = AdjustBalance.IsValidKey(Key) ? Key : NewKey();
         Review = await ValidateAsync();
         return Page();
     }
@@ -72,7 +66,7 @@ public sealed class AdjustModel(
             return Page();
         }
 
-        if (!IdempotentOperation.IsValidKey(Key ?? ""))
+        if (!AdjustBalance.IsValidKey(Key))
         {
             Key = NewKey();
             Review = review;
@@ -80,30 +74,32 @@ public sealed class AdjustModel(
             return Page();
         }
 
-        var fingerprint = IdempotentOperation.Fingerprint("console-adjustment", review.UserId.ToString(), review.Amount.ToString(CultureInfo.InvariantCulture), review.Reason);
-        var result = (IResult?)await IdempotentOperation.RunAsync(HttpContext, Key!, fingerprint, async () =>
-            (await WalletAdminApi.Adjust(review.UserId, new AdjustmentRequest(review.Amount, review.Reason), User, db, ledger, idempotency, audit, events, metrics)).Result);
-        switch (result)
+        var outcome = await adjust.HandleAsync(User.UserId(), review.UserId, new AdjustmentRequest(review.Amount, review.Reason), HttpContext.RequestAborted, onceKey: Key);
+        if (outcome.Value is { AlreadyMade: true, Response: var first })
         {
-            case Created<AdjustmentResponse> { Value: { } done }:
-                Flash($"{review.Handle}'s wallet was {(done.Amount > 0 ? "credited" : "debited")} {MoneyText.Coins(Math.Abs(done.Amount))} coins; the balance is now {MoneyText.Coins(done.BalanceAfter)}.");
-                return Redirect($"/admin/money/transactions/{done.TransactionId}");
-            case ContentHttpResult { StatusCode: StatusCodes.Status201Created, ResponseContent: { } stored }:
-                // The same form was sent again (a double click, a resend): the first adjustment stands, nothing moved twice.
-                var first = JsonSerializer.Deserialize<AdjustmentResponse>(stored, JsonSerializerOptions.Web)!;
-                Flash("This adjustment was already made (the form was sent more than once); the coins moved once.");
-                return Redirect($"/admin/money/transactions/{first.TransactionId}");
-            case ProblemHttpResult { StatusCode: StatusCodes.Status422UnprocessableEntity }:
-                Key = NewKey();
-                Review = review;
-                Errors.Add("This form was already used for a different adjustment. Check this one and confirm it again.");
-                return Page();
-            default:
-                Review = null;
-                UserText = review.Handle;
-                Errors.Add("The adjustment was not made: " + (result is null ? "no answer." : ApiOutcome.Error(result) ?? "unexpected answer."));
-                return Page();
+            // The same form was sent again (a double click, a resend): the first adjustment stands, nothing moved twice.
+            Flash("This adjustment was already made (the form was sent more than once); the coins moved once.");
+            return Redirect($"/admin/money/transactions/{first.TransactionId}");
         }
+
+        if (outcome.Value is { Response: var done })
+        {
+            Flash($"{review.Handle}'s wallet was {(done.Amount > 0 ? "credited" : "debited")} {MoneyText.Coins(Math.Abs(done.Amount))} coins; the balance is now {MoneyText.Coins(done.BalanceAfter)}.");
+            return Redirect($"/admin/money/transactions/{done.TransactionId}");
+        }
+
+        if (outcome.Refusal!.Status == StatusCodes.Status422UnprocessableEntity)
+        {
+            Key = NewKey();
+            Review = review;
+            Errors.Add("This form was already used for a different adjustment. Check this one and confirm it again.");
+            return Page();
+        }
+
+        Review = null;
+        UserText = review.Handle;
+        Errors.Add("The adjustment was not made: " + MoneyText.Why(outcome.Refusal));
+        return Page();
     }
 
     private async Task<AdjustmentReview?> ValidateAsync()

@@ -1,23 +1,19 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Spotlight.Admin.Console;
 using Spotlight.Admin.Money;
 using Spotlight.Data;
-using Spotlight.Platform.Audit;
-using Spotlight.Platform.Events;
+using Spotlight.Platform.Http;
 using Spotlight.Wallet;
 using Spotlight.Wallet.Administration;
-using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Admin.Pages.Money;
 
 /// <summary>
 /// One ledger transaction: its entries (which must sum to zero), what it reverses or was reversed by, and the reversal
-/// form. Reversing calls the API's own handler (<see cref="WalletAdminApi.Reverse"/>), so the rules, the audit entry and
-/// the event are the wallet's.
+/// form. Reversing is the wallet's own use case (<see cref="ReverseTransaction"/>, as for the API), so the rules, the audit
+/// entry and the event are the wallet's; the page shows its outcome.
 /// </summary>
-public sealed class TransactionModel(
-    SpotlightDb db, IWalletReadModel wallet, LedgerWriter ledger, AuditLog audit, DomainEvents events, WalletMetrics metrics) : AdminPage
+public sealed class TransactionModel(SpotlightDb db, IWalletReadModel wallet, ReverseTransaction reverse) : AdminPage
 {
     [BindProperty(SupportsGet = true)]
     public Guid TransactionId { get; set; }
@@ -55,23 +51,19 @@ public sealed class TransactionModel(
             return await FailAsync("Give a reason for the reversal: it is kept with the transaction and in the audit log.");
         }
 
-        var result = (await WalletAdminApi.Reverse(TransactionId, new ReverseRequest(reason, AllowNegative), User, db, ledger, audit, events, metrics)).Result;
-        if (ApiOutcome.IsNotFound(result))
+        var outcome = await reverse.HandleAsync(User.UserId(), TransactionId, new ReverseRequest(reason, AllowNegative), HttpContext.RequestAborted);
+        if (outcome.Value is not { } reversal)
         {
-            return Missing();
+            var refusal = outcome.Refusal!;
+            if (refusal.Status == StatusCodes.Status404NotFound)
+            {
+                return Missing();
+            }
+
+            WouldGoNegative = refusal.Code == ReverseTransaction.NegativeBalance;
+            return await FailAsync("The transaction was not reversed: " + MoneyText.Why(refusal));
         }
 
-        if (result is ProblemHttpResult { ProblemDetails.Extensions: var extensions } && extensions.TryGetValue("code", out var code) && code as string == "negative_balance")
-        {
-            WouldGoNegative = true;
-        }
-
-        if (ApiOutcome.Error(result) is { } error)
-        {
-            return await FailAsync("The transaction was not reversed: " + error);
-        }
-
-        var reversal = ((Created<ReversalResponse>)result).Value!;
         Flash($"Reversed: the reversal {reversal.TransactionId} posted the opposite entries{(reversal.AllowNegative ? ", allowing a negative balance" : "")}.");
         return RedirectToPage(new { transactionId = TransactionId });
     }

@@ -1,25 +1,21 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Spotlight.Admin.Console;
 using Spotlight.Admin.Money;
 using Spotlight.Data;
-using Spotlight.Platform.Audit;
-using Spotlight.Platform.Events;
+using Spotlight.Platform.Errors;
+using Spotlight.Platform.Http;
 using Spotlight.Platform.Paging;
 using Spotlight.Wallet;
-using Spotlight.Wallet.Ledger;
 using Spotlight.Wallet.Payouts;
 
 namespace Spotlight.Admin.Pages.Payouts;
 
 /// <summary>
 /// Creators' payouts: the pending queue first (requested, and approved ones whose provider failed, to retry), or paid,
-/// rejected, all. Approve and reject call the API's own handlers (<see cref="PayoutsApi"/>): the wallet's state machine,
-/// ledger postings, audit entries and events.
+/// rejected, all. Approve and reject are the wallet's own use cases (<see cref="ApprovePayout"/>, <see cref="RejectPayout"/>),
+/// as for the API: the state machine, ledger postings, audit entries and events are theirs; the page shows their outcome.
 /// </summary>
-public sealed class IndexModel(
-    SpotlightDb db, IWalletReadModel wallet, IPayoutProvider provider, LedgerWriter ledger, AuditLog audit, DomainEvents events, WalletMetrics metrics,
-    TimeProvider time) : AdminPage
+public sealed class IndexModel(SpotlightDb db, IWalletReadModel wallet, ApprovePayout approve, RejectPayout reject) : AdminPage
 {
     public const int PageSize = 50;
 
@@ -58,8 +54,8 @@ public sealed class IndexModel(
             return Forbid(AdminCookie.Scheme);
         }
 
-        var result = (await PayoutsApi.Approve(id, User, db, provider, ledger, audit, events, metrics, time, HttpContext.RequestAborted)).Result;
-        return await AfterAsync(result, $"approve:{id}", payout => $"Paid {MoneyText.Coins(payout.Amount)} coins to {Creator(payout.CreatorId)} through {provider.Name} (reference {payout.ProviderReference}).");
+        var outcome = await approve.HandleAsync(User.UserId(), id, HttpContext.RequestAborted);
+        return await AfterAsync(outcome, $"approve:{id}", payout => $"Paid {MoneyText.Coins(payout.Amount)} coins to {Creator(payout.CreatorId)} through {approve.ProviderName} (reference {payout.ProviderReference}).");
     }
 
     public async Task<IActionResult> OnPostRejectAsync(Guid id)
@@ -75,13 +71,13 @@ public sealed class IndexModel(
             return await FailAsync($"reject:{id}", "Give a reason for the rejection: the creator sees it, and it is kept in the audit log.");
         }
 
-        var result = (await PayoutsApi.Reject(id, new RejectPayoutRequest(reason), User, db, ledger, audit, events, time)).Result;
-        return await AfterAsync(result, $"reject:{id}", payout => $"Rejected the payout of {MoneyText.Coins(payout.Amount)} coins; they are back in {Creator(payout.CreatorId)}'s earnings.");
+        var outcome = await reject.HandleAsync(User.UserId(), id, new RejectPayoutRequest(reason), HttpContext.RequestAborted);
+        return await AfterAsync(outcome, $"reject:{id}", payout => $"Rejected the payout of {MoneyText.Coins(payout.Amount)} coins; they are back in {Creator(payout.CreatorId)}'s earnings.");
     }
 
-    private async Task<IActionResult> AfterAsync(IResult result, string action, Func<PayoutResponse, string> done)
+    private async Task<IActionResult> AfterAsync(Outcome<PayoutResponse> outcome, string action, Func<PayoutResponse, string> done)
     {
-        if (result is Ok<PayoutResponse> { Value: { } payout })
+        if (outcome.Value is { } payout)
         {
             Handles = await UserLookup.HandlesAsync(db, [payout.CreatorId], HttpContext.RequestAborted);
             Flash(done(payout));
@@ -89,7 +85,7 @@ public sealed class IndexModel(
         }
 
         var verb = action.StartsWith("approve", StringComparison.Ordinal) ? "approved" : "rejected";
-        return await FailAsync(action, $"The payout was not {verb}: {ApiOutcome.Error(result) ?? "unexpected answer."}");
+        return await FailAsync(action, $"The payout was not {verb}: {MoneyText.Why(outcome.Refusal!)}");
     }
 
     private async Task<IActionResult> FailAsync(string action, string message)

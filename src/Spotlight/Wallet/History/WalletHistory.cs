@@ -1,59 +1,42 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Platform.Errors;
-using Spotlight.Platform.Http;
 using Spotlight.Platform.Paging;
 using Spotlight.Wallet.Ledger;
 
 namespace Spotlight.Wallet.History;
 
-public sealed record WalletResponse(long Balance, string Currency);
+internal sealed record WalletResponse(long Balance, string Currency);
 
 /// <summary>One line of an account's history: the transaction as this account saw it.</summary>
 public sealed record TransactionLine(Guid Id, string Type, long Amount, long? BalanceAfter, Guid? CounterpartyId, DateTime CreatedAt, string? Note, Guid? ReversesId);
 
 /// <summary>A creator's earnings: the withdrawable balance and its history, newest first.</summary>
-public sealed record EarningsResponse(long Balance, string Currency, IReadOnlyList<TransactionLine> Items, string? NextCursor);
+internal sealed record EarningsResponse(long Balance, string Currency, IReadOnlyList<TransactionLine> Items, string? NextCursor);
 
-internal static class WalletApi
+/// <summary>The reads of a user's own money: the wallet's balance and history, one transaction, the earnings and their history.</summary>
+internal sealed class WalletHistory(SpotlightDb db)
 {
     public const string Currency = "coin";
 
-    public static async Task<Ok<WalletResponse>> GetWallet(ClaimsPrincipal caller, SpotlightDb db) =>
-        TypedResults.Ok(new WalletResponse(await BalanceAsync(db, LedgerAccountRef.Wallet(caller.UserId())), Currency));
+    public async Task<WalletResponse> WalletAsync(Guid userId) => new(await BalanceAsync(db, LedgerAccountRef.Wallet(userId)), Currency);
 
-    public static async Task<Results<Ok<Page<TransactionLine>>, ValidationProblem>> Transactions(ClaimsPrincipal caller, SpotlightDb db, int? limit, string? cursor)
+    public Task<Page<TransactionLine>> TransactionsAsync(Guid userId, PageRequest page) => HistoryAsync(db, LedgerAccountRef.Wallet(userId), page);
+
+    /// <summary>Only a transaction with an entry on one of the user's own accounts is theirs to see.</summary>
+    public async Task<Outcome<TransactionLine>> TransactionAsync(Guid userId, Guid id)
     {
-        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
-        {
-            return problem!;
-        }
-
-        return TypedResults.Ok(await HistoryAsync(db, LedgerAccountRef.Wallet(caller.UserId()), page));
-    }
-
-    public static async Task<Results<Ok<TransactionLine>, ProblemHttpResult>> Transaction(Guid id, ClaimsPrincipal caller, SpotlightDb db)
-    {
-        var me = caller.UserId();
-        var accounts = new[] { LedgerAccountRef.Wallet(me).Id, LedgerAccountRef.Earnings(me).Id };
-        // Only a transaction with an entry on one of the caller's own accounts is theirs to see.
+        var accounts = new[] { LedgerAccountRef.Wallet(userId).Id, LedgerAccountRef.Earnings(userId).Id };
         var line = await Lines(db, db.Set<LedgerEntry>().Where(e => e.TransactionId == id && accounts.Contains(e.AccountId)).OrderBy(e => e.AccountId).Take(1))
             .FirstOrDefaultAsync();
-        return line is null ? ApiProblem.NotFound("You have no transaction with this id.") : TypedResults.Ok(line);
+        return line is null ? Refusal.NotFound("You have no transaction with this id.") : line;
     }
 
-    public static async Task<Results<Ok<EarningsResponse>, ValidationProblem>> Earnings(ClaimsPrincipal caller, SpotlightDb db, int? limit, string? cursor)
+    public async Task<EarningsResponse> EarningsAsync(Guid userId, PageRequest page)
     {
-        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
-        {
-            return problem!;
-        }
-
-        var account = LedgerAccountRef.Earnings(caller.UserId());
+        var account = LedgerAccountRef.Earnings(userId);
         var history = await HistoryAsync(db, account, page);
-        return TypedResults.Ok(new EarningsResponse(await BalanceAsync(db, account), Currency, history.Items, history.NextCursor));
+        return new EarningsResponse(await BalanceAsync(db, account), Currency, history.Items, history.NextCursor);
     }
 
     internal static async Task<long> BalanceAsync(SpotlightDb db, LedgerAccountRef account) =>
