@@ -4,6 +4,8 @@ using Spotlight.Messaging.Messages;
 using Spotlight.Platform;
 using Spotlight.Platform.Storage;
 using Spotlight.Realtime.Fanout;
+using Spotlight.Realtime.Hub;
+using Spotlight.Realtime.Presence;
 
 namespace Spotlight.Messaging;
 
@@ -30,6 +32,8 @@ public static class MessagingModule
         services.AddScoped<IConversationDirectory, ConversationDirectory>();
         services.AddSingleton<IAttachmentStore, LocalDiskAttachmentStore>();
         services.AddSingleton<ISignalDelivery, MessagingDelivery>();
+        services.AddScoped<IConversationCommands, MessagingHubCommands>();
+        services.AddPresenceAudience<ConversationPartnersSeePresence>();
         services.AddUserStorage<AttachmentStorage>(builder.Configuration);
         // Often enough that an unattached upload outlives its allowance by minutes, not by another hour.
         services.AddJob<AttachmentCleanupJob>(every: TimeSpan.FromMinutes(5));

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Users;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
 using Spotlight.Platform.Paging;
@@ -15,7 +16,7 @@ public sealed record MarkNotificationsReadRequest(Guid[]? Ids, bool? All);
 internal static class NotificationsApi
 {
     public static async Task<Results<Ok<Page<NotificationResponse>>, ValidationProblem>> List(
-        ClaimsPrincipal caller, SpotlightDb db, int? limit, string? cursor, bool? unread, CancellationToken cancellationToken)
+        ClaimsPrincipal caller, SpotlightDb db, IUserDirectory users, int? limit, string? cursor, bool? unread, CancellationToken cancellationToken)
     {
         if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
         {
@@ -35,7 +36,7 @@ internal static class NotificationsApi
         }
 
         var rows = await query.OrderByDescending(n => n.Id).Take(page.Limit + 1).ToListAsync(cancellationToken);
-        var responses = await NotificationReader.ToResponsesAsync(db, rows, cancellationToken);
+        var responses = await NotificationReader.ToResponsesAsync(users, rows, cancellationToken);
         return TypedResults.Ok(page.ToPage(responses, n => n.Id, n => n));
     }
 

@@ -231,7 +231,7 @@ internal static class ConversationsApi
         }
 
         await StageChangeAsync(db, feed, id, ConversationChange.Members, cancellationToken);
-        await feed.StageAsync(db, new RealtimeSignal { Kind = SignalKinds.Members, ConversationId = id, UserId = userId, Data = ConversationChange.Removed },
+        await feed.StageAsync(db, new RealtimeSignal { Kind = MessagingSignals.Members, ConversationId = id, UserId = userId, Data = ConversationChange.Removed },
             cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return TypedResults.NoContent();
@@ -261,5 +261,5 @@ internal static class ConversationsApi
     }
 
     private static Task StageChangeAsync(SpotlightDb db, RealtimeFeed feed, Guid conversationId, string change, CancellationToken cancellationToken) =>
-        feed.StageAsync(db, new RealtimeSignal { Kind = SignalKinds.Members, ConversationId = conversationId, Data = change }, cancellationToken: cancellationToken);
+        feed.StageAsync(db, new RealtimeSignal { Kind = MessagingSignals.Members, ConversationId = conversationId, Data = change }, cancellationToken: cancellationToken);
 }
