@@ -23,6 +23,14 @@ public static class MessagingModule
 
         services.AddSingleton(options);
         services.AddSingleton<MessagingMetrics>();
+        services.AddScoped<ConversationReader>();
+        services.AddScoped<NewMembers>();
+        services.AddScoped<CreateConversation>();
+        services.AddScoped<ListConversations>();
+        services.AddScoped<GetConversation>();
+        services.AddScoped<RenameConversation>();
+        services.AddScoped<AddMembers>();
+        services.AddScoped<RemoveMember>();
         services.AddScoped<PostMessage>();
         services.AddScoped<MessageHistory>();
         services.AddScoped<ChangeMessage>();
