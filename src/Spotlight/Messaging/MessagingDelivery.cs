@@ -15,7 +15,7 @@ namespace Spotlight.Messaging;
 /// </summary>
 internal sealed class MessagingDelivery(
     IServiceScopeFactory scopes,
-    IRealtimeSender sender,
+    IRealtimeLocalSender sender,
     SignalBodies bodies) : ISignalDelivery
 {
     private const int MaxCachedConversations = 20_000;
@@ -51,7 +51,7 @@ internal sealed class MessagingDelivery(
             switch (signal.Kind)
             {
                 case MessagingSignals.Members when signal.UserId is { } removed:
-                    sender.SendHere([removed], MessagingEvents.Conversation, new ConversationEvent(conversationId, ConversationChange.Removed));
+                    sender.Send([removed], MessagingEvents.Conversation, new ConversationEvent(conversationId, ConversationChange.Removed));
 
                     break;
                 case MessagingSignals.Members:
@@ -83,7 +83,7 @@ internal sealed class MessagingDelivery(
         var here = new List<Guid>();
         foreach (var userId in _members.GetValueOrDefault(conversationId) ?? [])
         {
-            if (userId != except && sender.IsConnectedHere(userId))
+            if (userId != except && sender.IsConnected(userId))
             {
                 here.Add(userId);
             }
@@ -97,7 +97,7 @@ internal sealed class MessagingDelivery(
         var here = LocalMembers(conversationId, except);
         if (here.Count > 0)
         {
-            sender.SendHere(here, eventName, payload);
+            sender.Send(here, eventName, payload);
         }
     }
 

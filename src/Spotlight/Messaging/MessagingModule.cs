@@ -39,6 +39,9 @@ public static class MessagingModule
         services.AddScoped<TypingNotices>();
         services.AddScoped<IConversationDirectory, ConversationDirectory>();
         services.AddSingleton<IAttachmentStore, LocalDiskAttachmentStore>();
+        services.AddScoped<UploadAttachment>();
+        services.AddScoped<ReadAttachment>();
+        services.AddScoped<DeleteAttachment>();
         services.AddSingleton<ISignalDelivery, MessagingDelivery>();
         services.AddScoped<IConversationCommands, MessagingHubCommands>();
         services.AddPresenceAudience<ConversationPartnersSeePresence>();

@@ -11,7 +11,7 @@ namespace Spotlight.Notifications;
 /// <summary>Shows a new notification to its user's connections on this node (the hub's <c>notification</c> event).</summary>
 internal sealed class NotificationSignalDelivery(
     IServiceScopeFactory scopes,
-    IRealtimeSender sender,
+    IRealtimeLocalSender sender,
     SignalBodies bodies) : ISignalDelivery
 {
     /// <summary>The signal's kind: a notification was stored (its id and user; the body is read here or taken from <see cref="SignalBodies"/>).</summary>
@@ -28,7 +28,7 @@ internal sealed class NotificationSignalDelivery(
 
     public async Task DeliverAsync(IReadOnlyList<RealtimeSignal> signals, CancellationToken cancellationToken)
     {
-        var here = signals.Where(s => s.UserId is { } user && s.SubjectId is not null && sender.IsConnectedHere(user)).ToList();
+        var here = signals.Where(s => s.UserId is { } user && s.SubjectId is not null && sender.IsConnected(user)).ToList();
         var missing = here.Where(s => !bodies.Has(s.Id)).Select(s => s.SubjectId!.Value).ToList();
         var read = new Dictionary<Guid, NotificationResponse>();
         if (missing.Count > 0)
@@ -44,7 +44,7 @@ internal sealed class NotificationSignalDelivery(
             var body = bodies.Take<NotificationResponse>(signal.Id) ?? read.GetValueOrDefault(signal.SubjectId ?? Guid.Empty);
             if (body is not null && signal.UserId is { } userId)
             {
-                sender.SendHere([userId], Event, body);
+                sender.Send([userId], Event, body);
             }
         }
     }

@@ -20,7 +20,8 @@ namespace Spotlight.Realtime;
 
 /// <summary>
 /// The transport (API.md, Realtime): the SignalR hub, presence, and the fan-out of signals across nodes. It knows no
-/// feature: features send through <see cref="IRealtimeSender"/> (or their own signals and <see cref="ISignalDelivery"/>),
+/// feature: features send through <see cref="IRealtimeSender"/> (or their own signals, an <see cref="ISignalDelivery"/> and
+/// <see cref="IRealtimeLocalSender"/>),
 /// carry out the hub's conversation methods (<see cref="IConversationCommands"/>) and say who sees presence
 /// (<see cref="IPresenceAudience"/>).
 /// </summary>
@@ -63,8 +64,9 @@ public static class RealtimeModule
             services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<InProcessSignalTransport>());
         }
 
-        services.AddSingleton<RealtimeSender>();
-        services.AddSingleton<IRealtimeSender>(sp => sp.GetRequiredService<RealtimeSender>());
+        services.AddSingleton<IRealtimeSender, RealtimeSender>();
+        services.AddSingleton<RealtimeLocalSender>();
+        services.AddSingleton<IRealtimeLocalSender>(sp => sp.GetRequiredService<RealtimeLocalSender>());
         services.AddSingleton<ISignalDelivery, EnvelopeDelivery>();
         services.AddSingleton<ISignalDelivery, PresenceDelivery>();
         services.AddSingleton<ISignalDelivery, SessionStateDelivery>();

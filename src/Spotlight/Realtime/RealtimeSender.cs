@@ -18,7 +18,7 @@ namespace Spotlight.Realtime;
 /// a node that lost its listener reads it back); <c>Publish…</c> goes out at once and is not caught up after a drop.
 /// A feature whose bodies are large or need reading per node (messages, notifications) stages its own
 /// <see cref="RealtimeSignal"/> with <see cref="RealtimeFeed"/>, delivers it with an <see cref="ISignalDelivery"/>, and
-/// sends on each node with <see cref="SendHere"/>.
+/// sends on each node with <see cref="IRealtimeLocalSender"/>.
 /// </para>
 /// </summary>
 public interface IRealtimeSender
@@ -34,21 +34,29 @@ public interface IRealtimeSender
 
     /// <summary>To every connection that joined this live session, now (a viewer count, a score tick; not durable).</summary>
     Task PublishToLiveAsync(Guid liveSessionId, string eventName, object payload, CancellationToken cancellationToken = default);
+}
 
-    /// <summary>Whether the user has a connection on this node (for a signal delivery deciding whether to read a body).</summary>
-    bool IsConnectedHere(Guid userId);
+/// <summary>
+/// Sends to the connections on this node only: what an <see cref="ISignalDelivery"/> (which runs on every node) uses once
+/// it has a signal's body. Separate from <see cref="IRealtimeSender"/> because deliveries are fed by the signal feed and
+/// must not depend on it.
+/// </summary>
+public interface IRealtimeLocalSender
+{
+    /// <summary>Whether the user has a connection on this node (so whether a body is worth reading).</summary>
+    bool IsConnected(Guid userId);
 
     /// <summary>
-    /// To the connections of these users on this node only (from an <see cref="ISignalDelivery"/>, which runs on every
-    /// node): not awaited, a failed send (a connection that went away) is counted, not thrown; users not here are skipped.
+    /// To every connection of these users on this node; users not here are skipped. Not awaited: a failed send (a
+    /// connection that went away) is counted, not thrown, and SignalR keeps each connection's sends in order.
     /// </summary>
-    void SendHere(IEnumerable<Guid> userIds, string eventName, object payload);
+    void Send(IEnumerable<Guid> userIds, string eventName, object payload);
 }
 
 /// <summary>A payload and its event name as they travel in a signal's <c>d</c>; <c>users</c> only for user-addressed events.</summary>
 internal sealed record RealtimeEnvelope(string Event, JsonElement Payload, Guid[]? Users = null);
 
-internal sealed class RealtimeSender(RealtimeFeed feed, IHubContext<RealtimeHub> hub, LocalConnections connections, RealtimeMetrics metrics) : IRealtimeSender
+internal sealed class RealtimeSender(RealtimeFeed feed) : IRealtimeSender
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -63,23 +71,6 @@ internal sealed class RealtimeSender(RealtimeFeed feed, IHubContext<RealtimeHub>
 
     public Task PublishToLiveAsync(Guid liveSessionId, string eventName, object payload, CancellationToken cancellationToken = default) =>
         feed.PublishAsync(ToLive(liveSessionId, eventName, payload), durable: false, cancellationToken);
-
-    public bool IsConnectedHere(Guid userId) => connections.Has(userId);
-
-    public void SendHere(IEnumerable<Guid> userIds, string eventName, object payload)
-    {
-        var groups = userIds.Where(connections.Has).Distinct().Select(RealtimeHub.UserGroup).ToList();
-        if (groups.Count > 0)
-        {
-            Forget(hub.Clients.Groups(groups).SendAsync(eventName, payload));
-        }
-    }
-
-    /// <summary>To a live session's room on this node.</summary>
-    internal void SendToLiveHere(Guid liveSessionId, string eventName, object payload) =>
-        Forget(hub.Clients.Group(LiveRooms.Group(liveSessionId)).SendAsync(eventName, payload));
-
-    private void Forget(Task send) => Sends.Forget(send, metrics);
 
     private static RealtimeSignal ToUsers(IReadOnlyCollection<Guid> userIds, string eventName, object payload) => new()
     {
@@ -98,8 +89,26 @@ internal sealed class RealtimeSender(RealtimeFeed feed, IHubContext<RealtimeHub>
     }
 }
 
+internal sealed class RealtimeLocalSender(IHubContext<RealtimeHub> hub, LocalConnections connections, RealtimeMetrics metrics) : IRealtimeLocalSender
+{
+    public bool IsConnected(Guid userId) => connections.Has(userId);
+
+    public void Send(IEnumerable<Guid> userIds, string eventName, object payload)
+    {
+        var groups = userIds.Where(connections.Has).Distinct().Select(RealtimeHub.UserGroup).ToList();
+        if (groups.Count > 0)
+        {
+            Sends.Forget(hub.Clients.Groups(groups).SendAsync(eventName, payload), metrics);
+        }
+    }
+
+    /// <summary>To a live session's room on this node.</summary>
+    public void SendToLive(Guid liveSessionId, string eventName, object payload) =>
+        Sends.Forget(hub.Clients.Group(LiveRooms.Group(liveSessionId)).SendAsync(eventName, payload), metrics);
+}
+
 /// <summary>Delivers the events of <see cref="IRealtimeSender"/> (their payload in the signal) to this node's connections.</summary>
-internal sealed class EnvelopeDelivery(RealtimeSender sender) : ISignalDelivery
+internal sealed class EnvelopeDelivery(RealtimeLocalSender sender) : ISignalDelivery
 {
     public IReadOnlyCollection<string> Kinds { get; } = [SignalKinds.Event, SignalKinds.Live];
 
@@ -118,11 +127,11 @@ internal sealed class EnvelopeDelivery(RealtimeSender sender) : ISignalDelivery
 
             if (signal.Kind == SignalKinds.Live && signal.SubjectId is { } live)
             {
-                sender.SendToLiveHere(live, envelope.Event, envelope.Payload);
+                sender.SendToLive(live, envelope.Event, envelope.Payload);
             }
             else if (signal.Kind == SignalKinds.Event && envelope.Users is { } users)
             {
-                sender.SendHere(users, envelope.Event, envelope.Payload);
+                sender.Send(users, envelope.Event, envelope.Payload);
             }
         }
 

@@ -12,7 +12,7 @@ namespace Spotlight.Realtime.Presence;
 /// </summary>
 internal sealed class PresenceDelivery(
     IServiceScopeFactory scopes,
-    IRealtimeSender sender,
+    IRealtimeLocalSender sender,
     LocalConnections connections,
     RealtimeNode node,
     RealtimeMetrics metrics,
@@ -55,7 +55,7 @@ internal sealed class PresenceDelivery(
             if (audience.Count > 0)
             {
                 var change = new PresenceEvent(userId, signal.Flag == true, signal.At);
-                sender.SendHere(audience, PresenceEvent.Name, change);
+                sender.Send(audience, PresenceEvent.Name, change);
             }
         }
     }
