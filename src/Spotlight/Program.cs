@@ -30,6 +30,7 @@ try
     builder.AddAdmin();
 
     var app = builder.Build();
+    app.Services.RefuseInvalidSettings(); // every ValidateOnStart check, before a command, migrations or the first request
     if (commandLine.IsCommand)
     {
         return await commandLine.RunAsync(app.Services);

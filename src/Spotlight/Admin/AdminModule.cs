@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Spotlight.Admin.Console;
 using Spotlight.Admin.Dashboard;
 using Spotlight.Admin.Money;
@@ -20,19 +21,13 @@ public static class AdminModule
     public static WebApplicationBuilder AddAdmin(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var options = builder.Configuration.GetSection(AdminOptions.Section).Get<AdminOptions>() ?? new AdminOptions();
-        options.RequireTwoFactor ??= builder.Environment.IsProduction();
-        if (options.IdleTimeoutMinutes < 1 || options.AbsoluteTimeoutHours < 1 || options.SettingsRefreshSeconds <= 0 || options.MetricsSampleSeconds <= 0)
-        {
-            throw new InvalidOperationException("Admin:IdleTimeoutMinutes and Admin:AbsoluteTimeoutHours must be at least 1; Admin:SettingsRefreshSeconds and Admin:MetricsSampleSeconds above 0.");
-        }
-
-        services.AddSingleton(options);
-        // The API's staff routes follow the same setting as the console's enrolment.
-        services.Configure<SecondFactorOptions>(o => o.RequiredForStaff = options.RequireTwoFactor == true);
         var production = builder.Environment.IsProduction();
+        AdminOptions.Register(services, production);
+        // The API's staff routes follow the same setting as the console's enrolment.
+        services.AddOptions<SecondFactorOptions>().Configure<IOptions<AdminOptions>>((o, admin) => o.RequiredForStaff = admin.Value.RequireTwoFactor == true);
 
-        services.AddAuthentication().AddCookie(AdminCookie.Scheme, o => AdminCookie.Configure(o, options, production));
+        services.AddAuthentication().AddCookie(AdminCookie.Scheme);
+        services.AddOptions<CookieAuthenticationOptions>(AdminCookie.Scheme).Configure<IOptions<AdminOptions>>((o, admin) => AdminCookie.Configure(o, admin.Value, production));
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminCookie.StaffPolicy, p => p.AddAuthenticationSchemes(AdminCookie.Scheme).RequireAuthenticatedUser().RequireRole(Role.Admin, Role.Moderator))
             .AddPolicy(AdminCookie.EnrolledStaffPolicy, p => p.AddAuthenticationSchemes(AdminCookie.Scheme).RequireAuthenticatedUser().RequireRole(Role.Admin, Role.Moderator)
@@ -78,6 +73,7 @@ public static class AdminModule
 
         services.AddSingleton<RequestMetricsRing>();
         services.AddHostedService(sp => sp.GetRequiredService<RequestMetricsRing>());
+        services.AddSingleton<Platform.Observability.IRequestDurationObserver>(sp => sp.GetRequiredService<RequestMetricsRing>());
         services.AddScoped<DashboardReader>();
         services.AddDashboardSource<UsersDashboard>();
         services.AddDashboardSource<MoneyDashboard>();

@@ -1,3 +1,5 @@
+using Spotlight.Platform;
+
 namespace Spotlight.Admin;
 
 /// <summary><c>Admin:*</c> settings of the admin console.</summary>
@@ -25,4 +27,11 @@ public sealed class AdminOptions
 
     /// <summary>How often the request-metrics ring takes a sample.</summary>
     public double MetricsSampleSeconds { get; set; } = 5;
+
+    /// <summary>Binds <c>Admin:*</c>, checked at start-up; <see cref="RequireTwoFactor"/> left unset is on in Production.</summary>
+    internal static void Register(IServiceCollection services, bool production) =>
+        services.AddSettings<AdminOptions>(Section)
+            .Validate(o => o.IdleTimeoutMinutes >= 1 && o.AbsoluteTimeoutHours >= 1 && o.SettingsRefreshSeconds > 0 && o.MetricsSampleSeconds > 0,
+                "Admin:IdleTimeoutMinutes and Admin:AbsoluteTimeoutHours must be at least 1; Admin:SettingsRefreshSeconds and Admin:MetricsSampleSeconds above 0.")
+            .PostConfigure(o => o.RequireTwoFactor ??= production);
 }

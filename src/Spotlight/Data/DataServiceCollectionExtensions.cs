@@ -12,8 +12,9 @@ public static class DataServiceCollectionExtensions
     /// <summary>Registers <see cref="SpotlightDb"/> on SQLite (default) or PostgreSQL, from <c>Database:Provider</c>.</summary>
     public static WebApplicationBuilder AddData(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        builder.Services.AddSingleton(options);
+        builder.Services.AddSettings<DatabaseOptions>(DatabaseOptions.Section).ValidateWith(DatabaseOptions.Problems)
+            .ServedAsValue(); // for the modules whose handlers still take DatabaseOptions itself
+        var options = builder.Configuration.ReadSettings<DatabaseOptions>(DatabaseOptions.Section); // the provider decides what is registered
         var dataDirectory = DataDirectory.Resolve(builder.Configuration);
         builder.Services.AddSingleton<IInterceptor, NoAutomaticSavepoints>();
 
@@ -22,7 +23,7 @@ public static class DataServiceCollectionExtensions
             var connectionString = builder.Configuration.GetConnectionString("Default");
             if (string.IsNullOrWhiteSpace(connectionString))
             {
-                throw new InvalidOperationException(
+                throw new StartupRefusedException(
                     "Database:Provider is 'postgres' but ConnectionStrings:Default is not set. " +
                     "Set it, e.g. ConnectionStrings__Default='Host=db;Database=spotlight;Username=spotlight;Password=...'.");
             }

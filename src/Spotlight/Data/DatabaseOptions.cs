@@ -14,6 +14,20 @@ public sealed class DatabaseOptions
     /// <summary>Milliseconds a SQLite writer waits for the lock before giving up.</summary>
     public int SqliteBusyTimeoutMs { get; set; } = 5000;
 
+    /// <summary>What is wrong with these settings, each naming its setting; nothing when they are usable.</summary>
+    internal static IEnumerable<string> Problems(DatabaseOptions options)
+    {
+        if (!options.IsPostgres && !string.Equals(options.Provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"Database:Provider must be 'sqlite' or 'postgres', not '{options.Provider}'.";
+        }
+
+        if (options.SqliteBusyTimeoutMs < 1)
+        {
+            yield return "Database:SqliteBusyTimeoutMs must be at least 1.";
+        }
+    }
+
     public bool IsPostgres => string.Equals(Provider, "postgres", StringComparison.OrdinalIgnoreCase)
         || string.Equals(Provider, "postgresql", StringComparison.OrdinalIgnoreCase);
 }

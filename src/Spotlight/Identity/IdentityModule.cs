@@ -27,16 +27,12 @@ public static class IdentityModule
     public static WebApplicationBuilder AddIdentity(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var identity = builder.Configuration.GetSection(SpotlightIdentityOptions.Section).Get<SpotlightIdentityOptions>() ?? new SpotlightIdentityOptions();
-        var jwt = builder.Configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
-        if (jwt.AccessTokenMinutes is < 1 or > 15)
-        {
-            throw new InvalidOperationException("Jwt:AccessTokenMinutes must be from 1 to 15.");
-        }
-
-        services.AddSingleton(identity);
+        services.AddSettings<SpotlightIdentityOptions>(SpotlightIdentityOptions.Section).ServedAsValue();
+        var identity = builder.Configuration.ReadSettings<SpotlightIdentityOptions>(SpotlightIdentityOptions.Section); // hashing and passkey set-up
+        services.AddSettings<JwtOptions>(JwtOptions.Section)
+            .Validate(o => o.AccessTokenMinutes is >= 1 and <= 15, "Jwt:AccessTokenMinutes must be from 1 to 15.")
+            .ServedAsValue();
         services.AddScoped<Users.IUserDirectory, Users.UserDirectory>();
-        services.AddSingleton(jwt);
         services.AddMemoryCache();
 
         // Stateless and used by singletons (the hash gate); Identity would register it per scope.
@@ -74,7 +70,7 @@ public static class IdentityModule
 // Email:Sender checked at start-up (Production never falls back to files silently); the SMTP settings are read at
         // each message, so a server saved in the admin console applies on every node without a restart.
         var emailSender = EmailSenders.Choose(builder.Configuration, builder.Environment);
-        services.Configure<SmtpOptions>(builder.Configuration.GetSection(SmtpOptions.Section));
+        services.AddSettings<SmtpOptions>(SmtpOptions.Section);
         services.AddSingleton<FileEmailSender>();
         services.AddSingleton<SmtpEmailSender>();
         if (emailSender == EmailSenderKind.File)
@@ -92,7 +88,7 @@ public static class IdentityModule
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<PlatformSecrets, TimeProvider>((options, secrets, time) => AccessTokenValidation.Configure(options, secrets, jwt, time));
+            .Configure<PlatformSecrets, TimeProvider, Microsoft.Extensions.Options.IOptions<JwtOptions>>((options, secrets, time, jwt) => AccessTokenValidation.Configure(options, secrets, jwt.Value, time));
         services.AddOptions<SecondFactorOptions>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, SecondFactorHandler>();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, SecondFactorRefusal>();

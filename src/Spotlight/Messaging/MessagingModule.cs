@@ -15,13 +15,10 @@ public static class MessagingModule
     public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var options = builder.Configuration.GetSection(MessagingOptions.Section).Get<MessagingOptions>() ?? new MessagingOptions();
-        if (options.MaxGroupMembers < 2 || options.MaxAttachmentBytes < 1 || options.UnattachedUploadMinutes < 1)
-        {
-            throw new StartupRefusedException("Messaging: MaxGroupMembers must be at least 2, MaxAttachmentBytes and UnattachedUploadMinutes at least 1.");
-        }
-
-        services.AddSingleton(options);
+        services.AddSettings<MessagingOptions>(MessagingOptions.Section)
+            .Validate(o => o.MaxGroupMembers >= 2 && o.MaxAttachmentBytes >= 1 && o.UnattachedUploadMinutes >= 1,
+                "Messaging: MaxGroupMembers must be at least 2, MaxAttachmentBytes and UnattachedUploadMinutes at least 1.")
+            .ServedAsValue();
         services.AddSingleton<MessagingMetrics>();
         services.AddScoped<ConversationReader>();
         services.AddScoped<NewMembers>();

@@ -19,13 +19,10 @@ public static class NotificationsModule
     public static WebApplicationBuilder AddNotifications(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var options = builder.Configuration.GetSection(NotificationOptions.Section).Get<NotificationOptions>() ?? new NotificationOptions();
-        if (options.DeliveryIntervalSeconds < 1 || options.MaxAttempts < 1)
-        {
-            throw new InvalidOperationException("Notifications: DeliveryIntervalSeconds and MaxAttempts must be at least 1.");
-        }
-
-        services.AddSingleton(options);
+        services.AddSettings<NotificationOptions>(NotificationOptions.Section)
+            .Validate(o => o.DeliveryIntervalSeconds >= 1 && o.MaxAttempts >= 1, "Notifications: DeliveryIntervalSeconds and MaxAttempts must be at least 1.")
+            .ServedAsValue();
+        var options = builder.Configuration.ReadSettings<NotificationOptions>(NotificationOptions.Section); // the delivery job's interval
         services.AddSingleton<NotificationMetrics>();
         services.AddScoped<Notifier>();
         services.AddScoped<ListNotifications>();

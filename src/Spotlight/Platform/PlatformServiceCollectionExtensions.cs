@@ -30,7 +30,7 @@ public static class PlatformServiceCollectionExtensions
         var services = builder.Services;
         var configuration = builder.Configuration;
         var dataDirectory = DataDirectory.Resolve(configuration);
-        var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var database = configuration.ReadSettings<DatabaseOptions>(DatabaseOptions.Section); // which provider: decides what is registered
         services.AddSingleton(dataDirectory);
         services.AddSingleton(PlatformSecrets.Load(configuration, builder.Environment, dataDirectory, database.IsPostgres));
         services.TryAddSingletonTimeProvider();
@@ -87,14 +87,14 @@ public static class PlatformServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<PlatformMetrics>();
         services.AddSingleton<PrometheusExporter>();
-        services.AddSingleton(configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>() ?? new MetricsOptions());
+        services.AddSettings<MetricsOptions>(MetricsOptions.Section).ValidateWith(MetricsOptions.Problems);
         services.AddSpotlightHealthChecks();
         services.AddOpenApi(OpenApiDocumentation.Configure);
-        services.AddSingleton(ApiDocumentationOptions.Load(configuration, builder.Environment));
+        ApiDocumentationOptions.Register(services);
 
         // Security: CORS only for listed origins, request timeouts, graceful drain on SIGTERM.
         // The allowed origins are read per request (IAllowedOrigins), so a source that changes at run time needs no restart.
-        services.AddTrustedProxies(configuration);
+        services.AddTrustedProxies();
         services.AddCors();
         services.AddSingleton<IAllowedOrigins, ConfiguredAllowedOrigins>();
         services.AddSingleton<Microsoft.AspNetCore.Cors.Infrastructure.ICorsPolicyProvider, AllowedOriginsPolicyProvider>();
@@ -123,11 +123,10 @@ public static class PlatformServiceCollectionExtensions
         }));
 
         // Rate limits, idempotency, audit, jobs.
-        var rateLimits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
-        services.AddSingleton(rateLimits);
-        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        // Tiers and the anonymous limit can change at run time (the console's stored settings): read through IOptionsMonitor.
+        services.AddSettings<RateLimitOptions>(RateLimitOptions.Section).ValidateWith(RateLimitOptions.Problems);
         services.AddSingleton<IRateLimitTiers, ConfiguredRateLimitTiers>();
-        var store = rateLimits.Store ?? (database.IsPostgres ? "postgres" : "memory");
+        var store = configuration.ReadSettings<RateLimitOptions>(RateLimitOptions.Section).Store ?? (database.IsPostgres ? "postgres" : "memory");
         if (string.Equals(store, "postgres", StringComparison.OrdinalIgnoreCase))
         {
             services.AddSingleton<IRateLimitStore, PostgresRateLimitStore>();
@@ -137,20 +136,23 @@ public static class PlatformServiceCollectionExtensions
             services.AddSingleton<IRateLimitStore, MemoryRateLimitStore>();
         }
 
-        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<RateLimits>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<IFaultInjector, NoFaults>();
         services.AddSingleton<ICliCommand, MigrateCommand>();
         services.AddSingleton<ICliCommand, BackupCommand>();
         services.AddScoped<IdempotencyContext>();
         services.AddSingleton<AuditLog>();
-        services.AddSingleton(configuration.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions());
+        services.AddSettings<JobOptions>(JobOptions.Section)
+            .Validate(o => o.PollIntervalSeconds > 0 && o.LeaseSeconds > 0, "Jobs:PollIntervalSeconds and Jobs:LeaseSeconds must be above 0.");
         services.AddSingleton<JobQueue>();
         services.AddHostedService<JobRunner>();
         services.AddJob<PlatformCleanupJob>(every: TimeSpan.FromHours(1));
 
         // Domain events through the transactional outbox.
-        services.AddSingleton(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>() ?? new OutboxOptions());
+        services.AddSettings<OutboxOptions>(OutboxOptions.Section)
+            .Validate(o => o.MaxAttempts >= 1 && o.BatchSize >= 1 && o.PollIntervalSeconds > 0 && o.LeaseSeconds > 0,
+                "Outbox:MaxAttempts and Outbox:BatchSize must be at least 1, Outbox:PollIntervalSeconds and Outbox:LeaseSeconds above 0.");
         if (!services.Any(d => d.ServiceType == typeof(EventHandlerRegistry)))
         {
             services.AddSingleton(new EventHandlerRegistry());
@@ -214,7 +216,7 @@ public static class PlatformServiceCollectionExtensions
     {
         app.MapHealth();
         app.MapMetrics();
-        var documentation = app.Services.GetRequiredService<ApiDocumentationOptions>();
+        var documentation = app.Services.GetRequiredService<IOptions<ApiDocumentationOptions>>().Value;
         if (documentation.OpenApiDocument)
         {
             app.MapOpenApi("/openapi/{documentName}.json");

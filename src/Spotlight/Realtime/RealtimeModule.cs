@@ -30,13 +30,11 @@ public static class RealtimeModule
     public static WebApplicationBuilder AddRealtime(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var options = builder.Configuration.GetSection(RealtimeOptions.Section).Get<RealtimeOptions>() ?? new RealtimeOptions();
-        if (options.InvocationsPerSecond < 1 || options.HeartbeatSeconds <= 0 || options.NodeExpirySeconds < 2 * options.HeartbeatSeconds)
-        {
-            throw new InvalidOperationException("Realtime: InvocationsPerSecond must be at least 1, and NodeExpirySeconds at least twice HeartbeatSeconds.");
-        }
-
-        services.AddSingleton(options);
+        services.AddSettings<RealtimeOptions>(RealtimeOptions.Section)
+            .Validate(o => o.InvocationsPerSecond >= 1 && o.HeartbeatSeconds > 0 && o.NodeExpirySeconds >= 2 * o.HeartbeatSeconds,
+                "Realtime: InvocationsPerSecond must be at least 1, and NodeExpirySeconds at least twice HeartbeatSeconds.")
+            .ServedAsValue();
+        var options = builder.Configuration.ReadSettings<RealtimeOptions>(RealtimeOptions.Section); // SignalR's limits below
         services.AddSingleton<RealtimeNode>();
         services.AddSingleton<RealtimeMetrics>();
         services.AddSingleton<LocalConnections>();
@@ -46,7 +44,7 @@ public static class RealtimeModule
         services.AddSingleton<RealtimeFeed>();
         services.AddSingleton<ListenerState>();
 
-        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var database = builder.Configuration.ReadSettings<DatabaseOptions>(DatabaseOptions.Section);
         if (database.IsPostgres)
         {
             services.AddSingleton<PostgresSignalTransport>();

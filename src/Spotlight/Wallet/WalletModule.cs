@@ -21,11 +21,11 @@ public static class WalletModule
     public static WebApplicationBuilder AddWallet(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        var options = WalletOptionsValidation.Validate(builder.Configuration.GetSection(WalletOptions.Section).Get<WalletOptions>() ?? new WalletOptions());
-        services.AddSingleton(options);
+        services.AddStartupSettings<WalletOptions>(WalletOptions.Section).ValidateWith(WalletOptionsValidation.Problems).ServedAsValue();
+        var options = builder.Configuration.ReadSettings<WalletOptions>(WalletOptions.Section); // the jobs' intervals
         services.AddSingleton<WalletMetrics>();
         services.AddSingleton<PlatformAccounts>();
-        services.Configure<SplitsOptions>(builder.Configuration.GetSection($"{WalletOptions.Section}:Splits"));
+        services.AddSettings<SplitsOptions>($"{WalletOptions.Section}:Splits");
         services.AddSingleton<IRevenueSplits, ConfiguredRevenueSplits>();
         services.AddSingleton<LedgerWriter>();
         services.AddScoped<CreatorSale>();
@@ -34,7 +34,7 @@ public static class WalletModule
         services.AddSingleton<SandboxWebhookSecret>();
         services.AddSingleton<IPaymentProvider, SandboxPaymentProvider>();
         // Always registered: its keys may be saved in the console at any time (read live, IOptionsMonitor).
-        services.Configure<StripeOptions>(builder.Configuration.GetSection(StripeOptions.Section));
+        services.AddSettings<StripeOptions>(StripeOptions.Section);
         services.AddHttpClient(StripePaymentProvider.ProviderName, c => c.Timeout = TimeSpan.FromSeconds(20));
         services.AddSingleton<IPaymentProvider, StripePaymentProvider>();
 

@@ -2,7 +2,7 @@ using Spotlight.Platform;
 
 namespace Spotlight.Wallet;
 
-/// <summary>The <c>Wallet</c> section: splits, catalogs, limits and schedules. Validated at start-up (<see cref="WalletOptionsValidation"/>).</summary>
+/// <summary>The <c>Wallet</c> section: splits, catalogs, limits and schedules. Validated at start-up (<see cref="WalletOptionsValidation.Problems"/>).</summary>
 public sealed class WalletOptions
 {
     public const string Section = "Wallet";
@@ -72,7 +72,8 @@ public sealed class GiftOptions
 /// <summary>Refuses to start on settings that would lose or invent money (a split that is not 100 %, a free gift) or sell nothing (an empty catalog).</summary>
 internal static class WalletOptionsValidation
 {
-    public static WalletOptions Validate(WalletOptions options)
+    /// <summary>One sentence listing every problem, each naming its setting; nothing when the settings are usable.</summary>
+    public static IEnumerable<string> Problems(WalletOptions options)
     {
         var problems = new List<string>();
         CheckSplit(problems, "Gift", options.Splits.Gift);
@@ -120,7 +121,7 @@ internal static class WalletOptionsValidation
             problems.Add("Wallet:RenewalIntervalSeconds and Wallet:ReconciliationIntervalMinutes must be positive.");
         }
 
-        return problems.Count == 0 ? options : throw new StartupRefusedException("Invalid wallet settings: " + string.Join(" ", problems));
+        return problems.Count == 0 ? [] : ["Invalid wallet settings: " + string.Join(" ", problems)];
     }
 
     private static void CheckSplit(List<string> problems, string name, SplitPercentages split)

@@ -46,9 +46,7 @@ public sealed class ModuleBoundaryTests(SpotlightApp app) : IClassFixture<Spotli
     private IEnumerable<string> Crossings()
     {
         var entities = EntityModules();
-        var resolver = new DefaultAssemblyResolver();
-        resolver.AddSearchDirectory(AppContext.BaseDirectory);
-        var module = ModuleDefinition.ReadModule(typeof(Program).Assembly.Location, new ReaderParameters { AssemblyResolver = resolver });
+        var module = CompiledServer.Read();
         foreach (var type in module.GetTypes())
         {
             var owner = ModuleOf(Outermost(type).Namespace);
@@ -87,8 +85,6 @@ public sealed class ModuleBoundaryTests(SpotlightApp app) : IClassFixture<Spotli
             }
         }
     }
-
-    private static bool IsPublic(TypeDefinition type) => type.IsPublic || (type.IsNestedPublic && IsPublic(type.DeclaringType));
 
     private static IEnumerable<TypeReference> ReferencedTypes(TypeDefinition type)
     {
@@ -159,22 +155,11 @@ public sealed class ModuleBoundaryTests(SpotlightApp app) : IClassFixture<Spotli
         return references.SelectMany(Expand);
     }
 
-    private static TypeReference Outermost(TypeReference type)
-    {
-        while (type.DeclaringType is not null)
-        {
-            type = type.DeclaringType;
-        }
+    private static TypeReference Outermost(TypeReference type) => CompiledServer.Outermost(type);
 
-        return type;
-    }
+    private static string? ModuleOf(string? ns) => CompiledServer.ModuleOf(ns);
 
-    /// <summary><c>Spotlight.Wallet.Gifts</c> → <c>Wallet</c>; null outside the server's namespaces.</summary>
-    private static string? ModuleOf(string? ns)
-    {
-        var parts = (ns ?? "").Split('.');
-        return parts.Length >= 2 && parts[0] == "Spotlight" ? parts[1] : null;
-    }
+    private static bool IsPublic(TypeDefinition type) => CompiledServer.IsPublic(type);
 
     /// <summary>Every entity the database maps, by full name, with the module that owns it (its namespace).</summary>
     private Dictionary<string, string> EntityModules()
@@ -189,12 +174,7 @@ public sealed class ModuleBoundaryTests(SpotlightApp app) : IClassFixture<Spotli
         File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Platform", "module-boundary-debt.txt"))
             .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')).ToHashSet(StringComparer.Ordinal);
 
-    private static ModuleDefinition LoadTestAssembly()
-    {
-        var resolver = new DefaultAssemblyResolver();
-        resolver.AddSearchDirectory(AppContext.BaseDirectory);
-        return ModuleDefinition.ReadModule(typeof(ModuleBoundaryTests).Assembly.Location, new ReaderParameters { AssemblyResolver = resolver });
-    }
+    private static ModuleDefinition LoadTestAssembly() => CompiledServer.Read(typeof(ModuleBoundaryTests).Assembly.Location);
 }
 
 /// <summary>What a module must not do: read Identity's users table (see the test above).</summary>

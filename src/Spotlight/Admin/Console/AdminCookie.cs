@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
@@ -99,7 +100,7 @@ public static class AdminCookie
     {
         var principal = context.Principal!;
         var services = context.HttpContext.RequestServices;
-        var options = services.GetRequiredService<AdminOptions>();
+        var options = services.GetRequiredService<IOptions<AdminOptions>>().Value;
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var signedInAt = long.TryParse(principal.FindFirstValue(SignedInAtClaim), CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)

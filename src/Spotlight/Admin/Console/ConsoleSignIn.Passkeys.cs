@@ -13,7 +13,7 @@ public sealed partial class ConsoleSignIn
     /// <summary>Request options for the browser: any of the account's passkeys when <paramref name="ticket"/> names one, else any discoverable passkey.</summary>
     public async Task<PasskeyCeremonyResponse?> BeginPasskeyAsync(string? ticket, HttpContext http)
     {
-        if (!(await limiter.HitPolicyAsync("login", "ip:" + RateLimiter.ClientIp(http), http.RequestAborted)).Allowed)
+        if (!(await limiter.HitPolicyAsync("login", "ip:" + RateLimits.ClientIp(http), http.RequestAborted)).Allowed)
         {
             return null;
         }

@@ -38,7 +38,7 @@ public sealed record SignInResult(SignInOutcome Outcome, User? User = null, stri
 /// ticket, never the password. A passkey alone also signs in (ConsoleSignIn.Passkeys.cs).
 /// </summary>
 public sealed partial class ConsoleSignIn(
-    SpotlightDb db, PasswordHashing hashing, Lockout lockout, TwoFactor twoFactor, RateLimiter limiter, AuditLog audit, IdentityMetrics metrics,
+    SpotlightDb db, PasswordHashing hashing, Lockout lockout, TwoFactor twoFactor, RateLimits limiter, AuditLog audit, IdentityMetrics metrics,
     IDataProtectionProvider protection, TimeProvider time, PasskeyCeremonies passkeys, AccountBans bans)
 {
     private static readonly TimeSpan TicketLifetime = TimeSpan.FromMinutes(5);
@@ -47,7 +47,7 @@ public sealed partial class ConsoleSignIn(
     public async Task<SignInResult> CheckPasswordAsync(string email, string password, HttpContext http)
     {
         var normalizedEmail = AccountRules.NormalizeEmail(email);
-        if (!(await limiter.HitPolicyAsync("login", "ip:" + RateLimiter.ClientIp(http), http.RequestAborted)).Allowed
+        if (!(await limiter.HitPolicyAsync("login", "ip:" + RateLimits.ClientIp(http), http.RequestAborted)).Allowed
             || !(await limiter.HitPolicyAsync("login-email", normalizedEmail, http.RequestAborted)).Allowed)
         {
             return new SignInResult(SignInOutcome.RateLimited);

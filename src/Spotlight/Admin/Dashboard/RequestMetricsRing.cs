@@ -1,20 +1,20 @@
-using System.Diagnostics.Metrics;
 using System.Globalization;
+using Microsoft.Extensions.Options;
+using Spotlight.Platform.Observability;
 
 namespace Spotlight.Admin.Dashboard;
 
 /// <summary>
-/// This node's request rate, error rate (5xx) and latency over the last hour, kept in memory: a
-/// <see cref="MeterListener"/> counts ASP.NET Core's <c>http.server.request.duration</c> measurements (of this host only,
-/// like the Prometheus exporter) into cumulative counters and a latency histogram, and every few seconds a sample of
-/// their increase goes into a ring of one hour. Nothing is stored; a restarted node starts an empty hour.
+/// This node's request rate, error rate (5xx) and latency over the last hour, kept in memory: the platform's meter
+/// listener hands it ASP.NET Core's <c>http.server.request.duration</c> measurements (<see cref="IRequestDurationObserver"/>,
+/// the same ones <c>/metrics</c> serves), counted into cumulative counters and a latency histogram, and every few seconds a
+/// sample of their increase goes into a ring of one hour. Nothing is stored; a restarted node starts an empty hour.
 /// </summary>
-public sealed class RequestMetricsRing : IHostedService, IDisposable
+public sealed class RequestMetricsRing : IRequestDurationObserver, IHostedService, IDisposable
 {
     internal static readonly double[] Bounds =
         [0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10];
 
-    private readonly MeterListener _listener = new();
     private readonly TimeProvider _time;
     private readonly TimeSpan _interval;
     private readonly Sample?[] _ring;
@@ -28,34 +28,12 @@ public sealed class RequestMetricsRing : IHostedService, IDisposable
     private int _next;
     private ITimer? _timer;
 
-    public RequestMetricsRing(IMeterFactory meterFactory, TimeProvider time, AdminOptions options)
+    public RequestMetricsRing(TimeProvider time, IOptions<AdminOptions> options)
     {
         _time = time;
-        _interval = TimeSpan.FromSeconds(Math.Clamp(options.MetricsSampleSeconds, 0.1, 60));
+        _interval = TimeSpan.FromSeconds(Math.Clamp(options.Value.MetricsSampleSeconds, 0.1, 60));
         _ring = new Sample?[(int)Math.Ceiling(TimeSpan.FromHours(1) / _interval)];
         StartedAt = time.GetUtcNow().UtcDateTime;
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (ReferenceEquals(instrument.Meter.Scope, meterFactory) && instrument.Meter.Name == "Microsoft.AspNetCore.Hosting"
-                && instrument.Name == "http.server.request.duration")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
-        {
-            var status = 0;
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "http.response.status_code" && tag.Value is int code)
-                {
-                    status = code;
-                }
-            }
-
-            Record(seconds, status);
-        });
-        _listener.Start();
     }
 
     public DateTime StartedAt { get; }
@@ -74,11 +52,9 @@ public sealed class RequestMetricsRing : IHostedService, IDisposable
         return Task.CompletedTask;
     }
 
-    public void Dispose()
-    {
-        _timer?.Dispose();
-        _listener.Dispose();
-    }
+    public void Dispose() => _timer?.Dispose();
+
+    void IRequestDurationObserver.OnRequest(double seconds, int statusCode) => Record(seconds, statusCode);
 
     internal void Record(double seconds, int status)
     {

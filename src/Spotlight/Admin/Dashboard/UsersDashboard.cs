@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
@@ -9,7 +10,7 @@ namespace Spotlight.Admin.Dashboard;
 /// Accounts: total, registered today (UTC), active in the last 24 hours (signed in or refreshed a token: access tokens
 /// live 15 minutes, so an app in use refreshes its session at least that often), and registrations per day for 30 days.
 /// </summary>
-internal sealed class UsersDashboard(SpotlightDb db, DatabaseOptions database, TimeProvider time) : IDashboardSource
+internal sealed class UsersDashboard(SpotlightDb db, IOptions<DatabaseOptions> database, TimeProvider time) : IDashboardSource
 {
     public const int Days = 30;
 
@@ -26,7 +27,7 @@ internal sealed class UsersDashboard(SpotlightDb db, DatabaseOptions database, T
         // One grouped query over the CreatedAt index. Day arithmetic differs by provider: SQLite keeps DateTime as
         // ISO text, PostgreSQL as timestamptz.
         var first = today.AddDays(-(Days - 1));
-        var rows = database.IsPostgres
+        var rows = database.Value.IsPostgres
             ? db.Database.SqlQuery<DayCount>($"""
                 SELECT to_char("CreatedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "Day", count(*) AS "Count"
                 FROM users WHERE "CreatedAt" >= {first} GROUP BY 1

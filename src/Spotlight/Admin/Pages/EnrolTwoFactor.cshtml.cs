@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
@@ -13,7 +14,7 @@ namespace Spotlight.Admin.Pages;
 /// authenticator key, confirmed with a current code, then ten recovery codes shown once.
 /// </summary>
 [AllowDuringEnrolment]
-public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFactor, SpotlightDb db, AuditLog audit, TimeProvider time, SpotlightIdentityOptions identity, AdminOptions options, Identity.Tokens.SessionStateCache sessions) : AdminPage
+public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFactor, SpotlightDb db, AuditLog audit, TimeProvider time, SpotlightIdentityOptions identity, IOptions<AdminOptions> options, Identity.Tokens.SessionStateCache sessions) : AdminPage
 {
     public string? Secret { get; private set; }
 
@@ -24,7 +25,7 @@ public sealed class EnrolTwoFactorModel(UserManager<User> users, TwoFactor twoFa
 
     public bool AlreadyEnabled { get; private set; }
 
-    public bool Required => options.RequireTwoFactor == true;
+    public bool Required => options.Value.RequireTwoFactor == true;
 
     public IReadOnlyList<string> RecoveryCodes { get; private set; } = [];
 

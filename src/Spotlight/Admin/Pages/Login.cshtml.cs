@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
@@ -10,7 +11,7 @@ using Spotlight.Platform.Http;
 
 namespace Spotlight.Admin.Pages;
 
-public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, SpotlightDb db, AdminOptions options, TimeProvider time) : AdminPage
+public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, SpotlightDb db, IOptions<AdminOptions> options, TimeProvider time) : AdminPage
 {
     [BindProperty]
     [Display(Name = "Email")]
@@ -97,9 +98,9 @@ public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, Sp
             case SignInOutcome.SignedIn:
                 var user = result.User!;
                 // A passkey is a second factor too: an account with one has met Admin:RequireTwoFactor.
-                var mustEnrol = options.RequireTwoFactor == true && !user.TwoFactorEnabled && !result.HasPasskey;
+                var mustEnrol = options.Value.RequireTwoFactor == true && !user.TwoFactorEnabled && !result.HasPasskey;
                 var amr = (result.Method ?? "pwd").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                var sessionId = await sessions.StartAsync(db, user, HttpContext.UserAgent(), HttpContext.ClientIp(), amr, TimeSpan.FromHours(options.AbsoluteTimeoutHours));
+                var sessionId = await sessions.StartAsync(db, user, HttpContext.UserAgent(), HttpContext.ClientIp(), amr, TimeSpan.FromHours(options.Value.AbsoluteTimeoutHours));
                 var principal = AdminCookie.CreatePrincipal(user, time.GetUtcNow(), mustEnrol, amr, sessionId);
                 await HttpContext.SignInAsync(AdminCookie.Scheme, principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
                 if (mustEnrol)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -55,7 +56,7 @@ public sealed record SettingsSaveResult(IReadOnlyList<string> Changed, IReadOnly
 /// Values are never logged.
 /// </summary>
 public sealed class IntegrationSettings(
-    IServiceScopeFactory scopes, SecretProtector protector, IConfiguration configuration, StoredSettingsConfigurationProvider stored, AdminOptions options,
+    IServiceScopeFactory scopes, SecretProtector protector, IConfiguration configuration, StoredSettingsConfigurationProvider stored, IOptions<AdminOptions> options,
     TimeProvider time, AuditLog audit)
 {
     /// <summary>The row keeping a rotated secret's replaced value (encrypted) and, in its time, when it was replaced.</summary>
@@ -266,7 +267,7 @@ public sealed class IntegrationSettings(
                     && Plain(section.Name, field with { Name = field.Name + PreviousSuffix }, replaced.Value) is { } old)
                 {
                     result[RotatingSecret.PreviousKey(key)] = old;
-                    result[RotatingSecret.PreviousExpiresAtKey(key)] = replaced.UpdatedAt.AddHours(options.SecretRotationOverlapHours).ToString("O", CultureInfo.InvariantCulture);
+                    result[RotatingSecret.PreviousExpiresAtKey(key)] = replaced.UpdatedAt.AddHours(options.Value.SecretRotationOverlapHours).ToString("O", CultureInfo.InvariantCulture);
                 }
             }
         }
@@ -354,11 +355,11 @@ public sealed class IntegrationSettings(
 }
 
 /// <summary>Re-reads the settings every <see cref="AdminOptions.SettingsRefreshSeconds"/>, so a change saved on another node applies here too.</summary>
-internal sealed class IntegrationSettingsRefresher(IntegrationSettings settings, AdminOptions options, ILogger<IntegrationSettingsRefresher> logger) : BackgroundService
+internal sealed class IntegrationSettingsRefresher(IntegrationSettings settings, IOptions<AdminOptions> options, ILogger<IntegrationSettingsRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = TimeSpan.FromSeconds(Math.Max(0.2, options.SettingsRefreshSeconds));
+        var interval = TimeSpan.FromSeconds(Math.Max(0.2, options.Value.SettingsRefreshSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {
             try

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.Reflection;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,7 @@ public sealed record SystemReport(
     int OutboxBacklog, DateTime? OldestUndelivered, int OutboxDead, IReadOnlyList<DeadLetter> RecentDeadLetters);
 
 /// <summary>What the System page shows: health checks, build, uptime, database and migrations, the job queue and the outbox.</summary>
-public sealed class SystemReader(SpotlightDb db, HealthCheckService health, IHostEnvironment environment, DatabaseOptions database, TimeProvider time)
+public sealed class SystemReader(SpotlightDb db, HealthCheckService health, IHostEnvironment environment, IOptions<DatabaseOptions> database, TimeProvider time)
 {
     public static readonly DateTime ProcessStartedAt = Process.GetCurrentProcess().StartTime.ToUniversalTime();
 
@@ -56,7 +57,7 @@ public sealed class SystemReader(SpotlightDb db, HealthCheckService health, IHos
         var started = ProcessStartedAt;
         return new SystemReport(version, commit, environment.EnvironmentName, JobQueue.NodeName, started, DateTime.UtcNow - started,
             report.Status.ToString(), lines,
-            database.IsPostgres ? "PostgreSQL" : "SQLite", applied.LastOrDefault(), applied.Count, pending,
+            database.Value.IsPostgres ? "PostgreSQL" : "SQLite", applied.LastOrDefault(), applied.Count, pending,
             queued, due, running, dead, retrying, failures, backlog, oldest, deadLetters, recentDead);
     }
 

@@ -13,12 +13,11 @@ internal static class DiscoveryFeature
     public static void Add(WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ForYouOptions>().Bind(builder.Configuration.GetSection(ForYouOptions.Section))
-            .Validate(o => o.IsValid(), "Content:ForYou: weights, boost and windows must be finite and 0 or more, DecaySeconds more than 0.")
-            .ValidateOnStart();
+        services.AddSettings<ForYouOptions>(ForYouOptions.Section)
+            .Validate(o => o.IsValid(), "Content:ForYou: weights, boost and windows must be finite and 0 or more, DecaySeconds more than 0.");
 
         // One text index per provider, chosen once from the same setting that chose the database.
-        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var database = builder.Configuration.ReadSettings<DatabaseOptions>(DatabaseOptions.Section);
         if (database.IsPostgres)
         {
             services.AddScoped<IPostTextIndex, PostgresPostTextIndex>();

@@ -11,9 +11,8 @@ internal static class MediaFeature
     public static void Add(WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<MediaOptions>().Bind(builder.Configuration.GetSection(MediaOptions.Section))
-            .Validate(o => !o.Problems().Any(), $"{MediaOptions.Section} is invalid: sizes and minutes must be positive, Quality 1–100, Storage 'local' or 's3'.")
-            .ValidateOnStart();
+        // Storage and S3 can be saved in the admin console: readers take IOptionsMonitor<MediaOptions>.
+        services.AddSettings<MediaOptions>(MediaOptions.Section).ValidateWith(o => o.Problems().Select(problem => $"{MediaOptions.Section}: {problem}"));
         services.AddSingleton(sp => new MediaUrls(sp.GetRequiredService<Platform.Security.PlatformSecrets>(), sp.GetRequiredService<TimeProvider>())
         {
             Lifetime = TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<MediaOptions>>().Value.SignedUrlMinutes),

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Content.Media;
 using Spotlight.Data;
@@ -15,7 +16,7 @@ public sealed record EditPostRequest(string? Text, string? Visibility, Guid[]? P
 
 /// <summary>The author's edits and deletions; staff may delete too. Anyone else gets 404, as if the post did not exist.</summary>
 public sealed class ChangePost(
-    SpotlightDb db, IPostMedia media, IUserDirectory users, ISubscriptionAccess subscriptions, IPostReader reader, DatabaseOptions database,
+    SpotlightDb db, IPostMedia media, IUserDirectory users, ISubscriptionAccess subscriptions, IPostReader reader, IOptions<DatabaseOptions> database,
     TimeProvider time)
 {
     public async Task<Outcome<PostResponse>> EditAsync(Viewer viewer, Guid postId, EditPostRequest request, CancellationToken cancellationToken)
@@ -52,7 +53,7 @@ public sealed class ChangePost(
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (request.Pinned is { } pinned && pinned != post.Pinned)
         {
-            if (pinned && database.IsPostgres)
+            if (pinned && database.Value.IsPostgres)
             {
                 // Two pins at once must not both see two pinned posts: locking the pinned rows makes the second wait and
                 // count again after the first commits. (SQLite's transactions already hold its one write lock.)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Identity.Users;
@@ -13,7 +14,7 @@ namespace Spotlight.Content.Posts;
 /// full; the rest goes through <see cref="IPostReader"/> like every read path. A page may still come back shorter than
 /// the limit when the reader drops a post (nextCursor then still goes on from the last row read).
 /// </summary>
-public sealed class PostLists(SpotlightDb db, IPostReader reader, IUserDirectory users, IBlockList blocks, IFollowGraph follows, DatabaseOptions database)
+public sealed class PostLists(SpotlightDb db, IPostReader reader, IUserDirectory users, IBlockList blocks, IFollowGraph follows, IOptions<DatabaseOptions> database)
 {
     /// <summary>A profile's posts: pinned first (newest pinned first), then the rest newest first.</summary>
     public async Task<Page<PostResponse>> OfAuthorAsync(Viewer viewer, Guid authorId, PageRequest page, CancellationToken cancellationToken)
@@ -71,7 +72,7 @@ public sealed class PostLists(SpotlightDb db, IPostReader reader, IUserDirectory
         var after = page.After ?? MaxId;
         var followed = follows.FollowingIds(viewerId).Where(id => users.ActiveUserIds().Contains(id));
         List<Post> rows;
-        if (database.IsPostgres)
+        if (database.Value.IsPostgres)
         {
             // EF turns a correlated Take into ROW_NUMBER() over every post, so the lateral join is written out. The followed
             // ids come first (one indexed read of Social's follows through its interface); then, per author, at most `take`

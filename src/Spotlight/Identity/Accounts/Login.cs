@@ -22,7 +22,7 @@ internal static class Login
 {
     public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Handle(
         LoginRequest request, SpotlightDb db, PasswordHashing hashing, IPasswordHasher<User> hasher, Lockout lockout, TwoFactor twoFactor,
-        TokenService tokens, RateLimiter limiter, AuditLog audit, IdentityMetrics metrics, AccountBans bans, HttpContext http)
+        TokenService tokens, RateLimits limiter, AuditLog audit, IdentityMetrics metrics, AccountBans bans, HttpContext http)
     {
         var errors = new FieldErrors().Required("email", request.Email).Required("password", request.Password)
             .MaxLength("email", request.Email, AccountRules.EmailMaxLength).MaxLength("password", request.Password, PasswordPolicy.MaximumLength);

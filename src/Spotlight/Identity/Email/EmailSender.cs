@@ -65,7 +65,7 @@ internal static class EmailSenders
     /// <summary>The sender to use; refuses to start on a choice that cannot work.</summary>
     public static EmailSenderKind Choose(IConfiguration configuration, IHostEnvironment environment)
     {
-        var smtp = configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() ?? new SmtpOptions();
+        var smtp = configuration.ReadSettings<SmtpOptions>(SmtpOptions.Section);
         var hasHost = !string.IsNullOrWhiteSpace(smtp.Host);
         switch (configuration[Setting]?.Trim().ToLowerInvariant())
         {

@@ -22,8 +22,8 @@ public sealed class PasskeyOptions
 
     public int MaxPerUser { get; set; } = 20;
 
-    /// <summary>Fills the defaults from the public base URL and refuses settings a browser would refuse anyway.</summary>
-    public static PasskeyOptions Resolve(PasskeyOptions options, string publicBaseUrl)
+    /// <summary>Fills the defaults from the public base URL.</summary>
+    public static void Fill(PasskeyOptions options, string publicBaseUrl)
     {
         var baseUri = new Uri(publicBaseUrl, UriKind.Absolute);
         options.RelyingPartyId = string.IsNullOrWhiteSpace(options.RelyingPartyId) ? baseUri.Host : options.RelyingPartyId.Trim().ToLowerInvariant();
@@ -31,23 +31,25 @@ public sealed class PasskeyOptions
         {
             options.Origins.Add(baseUri.GetLeftPart(UriPartial.Authority));
         }
+    }
 
+    /// <summary>Settings a browser would refuse anyway, each naming its setting.</summary>
+    public static IEnumerable<string> Problems(PasskeyOptions options)
+    {
         foreach (var origin in options.Origins)
         {
             // WebAuthn: the RP id must be the origin's host or a registrable suffix of it.
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || uri.AbsolutePath != "/" ||
                 !(uri.Host == options.RelyingPartyId || uri.Host.EndsWith("." + options.RelyingPartyId, StringComparison.Ordinal)))
             {
-                throw new StartupRefusedException($"Passkeys:Origins: '{origin}' is not an http(s) origin on Passkeys:RelyingPartyId '{options.RelyingPartyId}'.");
+                yield return $"Passkeys:Origins: '{origin}' is not an http(s) origin on Passkeys:RelyingPartyId '{options.RelyingPartyId}'.";
             }
         }
 
         if (options.CeremonyMinutes is < 1 or > 30 || options.MaxPerUser is < 1 or > 20)
         {
-            throw new StartupRefusedException("Passkeys:CeremonyMinutes must be from 1 to 30 and Passkeys:MaxPerUser from 1 to 20 (the stored options hold that many ids).");
+            yield return "Passkeys:CeremonyMinutes must be from 1 to 30 and Passkeys:MaxPerUser from 1 to 20 (the stored options hold that many ids).";
         }
-
-        return options;
     }
 
     public Fido2Configuration ToFido2() => new()

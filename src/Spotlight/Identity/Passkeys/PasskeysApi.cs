@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Spotlight.Identity.Administration;
 using Spotlight.Data;
 using Spotlight.Identity.Tokens;
+using Spotlight.Platform;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
@@ -175,10 +176,12 @@ public static class PasskeysModule
 {
     public static IServiceCollection AddPasskeys(this IServiceCollection services, IConfiguration configuration, SpotlightIdentityOptions identity)
     {
-        var options = PasskeyOptions.Resolve(configuration.GetSection(PasskeyOptions.Section).Get<PasskeyOptions>() ?? new PasskeyOptions(), identity.PublicBaseUrl);
-        services.AddSingleton(options);
+        services.AddSettings<PasskeyOptions>(PasskeyOptions.Section)
+            .PostConfigure(o => PasskeyOptions.Fill(o, identity.PublicBaseUrl))
+            .ValidateWith(PasskeyOptions.Problems)
+            .ServedAsValue();
         // Fido2's DI package is not used: the library is one stateless object built from the settings.
-        services.AddSingleton<Fido2NetLib.IFido2>(new Fido2NetLib.Fido2(options.ToFido2(), null!));
+        services.AddSingleton<Fido2NetLib.IFido2>(sp => new Fido2NetLib.Fido2(sp.GetRequiredService<PasskeyOptions>().ToFido2(), null!));
         services.AddScoped<PasskeyCeremonies>();
         return services;
     }

@@ -112,7 +112,7 @@ internal sealed class BackupCommand : ICliCommand
 
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SpotlightDb>();
-        if (services.GetRequiredService<DatabaseOptions>().IsPostgres)
+        if (services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.IsPostgres)
         {
             var builder = new Npgsql.NpgsqlConnectionStringBuilder(db.Database.GetConnectionString());
             Console.Error.WriteLine("backup copies SQLite databases only. For PostgreSQL run:");

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -18,8 +19,8 @@ internal sealed class OutboxRelay(
     IServiceScopeFactory scopes,
     EventHandlerRegistry registry,
     OutboxSignal signal,
-    OutboxOptions options,
-    DatabaseOptions database,
+    IOptions<OutboxOptions> options,
+    IOptions<DatabaseOptions> database,
     TimeProvider time,
     PlatformMetrics metrics,
     ILogger<OutboxRelay> logger) : BackgroundService
@@ -27,7 +28,7 @@ internal sealed class OutboxRelay(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await PollingLoop.RunAsync(async cancellationToken => await DeliverBatchAsync(cancellationToken) > 0,
-            signal.Signal, TimeSpan.FromSeconds(options.PollIntervalSeconds), logger, stoppingToken);
+            signal.Signal, TimeSpan.FromSeconds(options.Value.PollIntervalSeconds), logger, stoppingToken);
     }
 
     /// <summary>Delivers one batch; returns how many rows it claimed.</summary>
@@ -66,7 +67,7 @@ internal sealed class OutboxRelay(
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            var dead = row.Attempts >= options.MaxAttempts;
+            var dead = row.Attempts >= options.Value.MaxAttempts;
             var delay = TimeSpan.FromSeconds(Math.Min(3600, Math.Pow(2, row.Attempts)));
             var error = exception.GetType().Name + ": " + exception.Message;
             await db.Set<OutboxMessage>().Where(m => m.Id == row.Id).ExecuteUpdateAsync(s => s
@@ -82,7 +83,7 @@ internal sealed class OutboxRelay(
     private async Task<List<Claimed>> ClaimAsync(SpotlightDb db, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var skipLocked = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        var skipLocked = database.Value.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
         // The locking read is a CTE so it runs exactly once (an IN (...LIMIT...) subquery may be re-scanned and claim more).
         var sql = $"""
             WITH next AS (
@@ -99,9 +100,9 @@ internal sealed class OutboxRelay(
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            command.AddParameter("@until", now.AddSeconds(options.LeaseSeconds));
+            command.AddParameter("@until", now.AddSeconds(options.Value.LeaseSeconds));
             command.AddParameter("@now", now);
-            command.AddParameter("@batch", options.BatchSize);
+            command.AddParameter("@batch", options.Value.BatchSize);
             var rows = new List<Claimed>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

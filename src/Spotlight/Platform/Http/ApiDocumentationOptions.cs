@@ -1,3 +1,4 @@
+
 namespace Spotlight.Platform.Http;
 
 /// <summary>
@@ -13,15 +14,10 @@ public sealed class ApiDocumentationOptions
 
     public bool? Docs { get; set; }
 
-    public static ApiDocumentationOptions Load(IConfiguration configuration, IHostEnvironment environment)
-    {
-        var options = configuration.GetSection(Section).Get<ApiDocumentationOptions>() ?? new ApiDocumentationOptions();
-        if (options.Docs == true && !options.OpenApiDocument)
-        {
-            throw new StartupRefusedException("Api:Docs is on but Api:OpenApiDocument is off: the docs UI shows that document. Turn both on, or Api:Docs off.");
-        }
-
-        options.Docs ??= options.OpenApiDocument && !environment.IsProduction();
-        return options;
-    }
+    /// <summary>Binds <c>Api:*</c>; <see cref="Docs"/> left unset follows the document, off in Production.</summary>
+    public static void Register(IServiceCollection services) =>
+        services.AddSettings<ApiDocumentationOptions>(Section)
+            .Validate(o => !(o.Docs == true && !o.OpenApiDocument),
+                "Api:Docs is on but Api:OpenApiDocument is off: the docs UI shows that document. Turn both on, or Api:Docs off.")
+            .PostConfigure<IHostEnvironment>((o, environment) => o.Docs ??= o.OpenApiDocument && !environment.IsProduction());
 }

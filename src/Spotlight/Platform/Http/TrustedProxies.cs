@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Spotlight.Platform.Http;
 
@@ -14,22 +15,39 @@ internal static class TrustedProxies
 {
     public const string Section = "ForwardedHeaders";
 
-    public static void AddTrustedProxies(this IServiceCollection services, IConfiguration configuration)
+    public static void AddTrustedProxies(this IServiceCollection services)
     {
-        var section = configuration.GetSection(Section);
-        var proxies = (section.GetSection("KnownProxies").Get<string[]>() ?? []).Select(value => IPAddress.TryParse(value, out var address)
-            ? address
-            : throw new InvalidOperationException($"{Section}:KnownProxies: '{value}' is not an IP address.")).ToList();
-        var networks = (section.GetSection("KnownNetworks").Get<string[]>() ?? []).Select(value => System.Net.IPNetwork.TryParse(value, out var network)
-            ? network
-            : throw new InvalidOperationException($"{Section}:KnownNetworks: '{value}' is not a network in CIDR form (10.0.0.0/8).")).ToList();
-        var limit = section.GetValue("ForwardLimit", 1);
-        services.Configure<ForwardedHeadersOptions>(o =>
+        services.AddSettings<TrustedProxyOptions>(Section).ValidateWith(TrustedProxyOptions.Problems);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TrustedProxyOptions>>((o, settings) =>
         {
+            var trusted = settings.Value;
             o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            o.ForwardLimit = limit;
-            proxies.ForEach(o.KnownProxies.Add);
-            networks.ForEach(o.KnownIPNetworks.Add);
+            o.ForwardLimit = trusted.ForwardLimit;
+            foreach (var proxy in trusted.KnownProxies)
+            {
+                o.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+
+            foreach (var network in trusted.KnownNetworks)
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
         });
     }
+}
+
+/// <summary><c>ForwardedHeaders:*</c>: the proxies whose <c>X-Forwarded-*</c> headers are believed (see <see cref="TrustedProxies"/>).</summary>
+internal sealed class TrustedProxyOptions
+{
+    public string[] KnownProxies { get; set; } = [];
+
+    public string[] KnownNetworks { get; set; } = [];
+
+    public int ForwardLimit { get; set; } = 1;
+
+    public static IEnumerable<string> Problems(TrustedProxyOptions options) =>
+        options.KnownProxies.Where(value => !IPAddress.TryParse(value, out _))
+            .Select(value => $"{TrustedProxies.Section}:KnownProxies: '{value}' is not an IP address.")
+            .Concat(options.KnownNetworks.Where(value => !System.Net.IPNetwork.TryParse(value, out _))
+                .Select(value => $"{TrustedProxies.Section}:KnownNetworks: '{value}' is not a network in CIDR form (10.0.0.0/8)."));
 }

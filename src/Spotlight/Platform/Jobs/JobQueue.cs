@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
@@ -6,7 +7,7 @@ using Spotlight.Platform.Background;
 namespace Spotlight.Platform.Jobs;
 
 /// <summary>Enqueues and claims jobs with plain SQL that works on SQLite and PostgreSQL.</summary>
-public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDisposable
+public sealed class JobQueue(TimeProvider time, IOptions<DatabaseOptions> database) : IDisposable
 {
     public static readonly string NodeName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..6]}";
     internal WakeSignal Signal { get; } = new();
@@ -44,7 +45,7 @@ public sealed class JobQueue(TimeProvider time, DatabaseOptions database) : IDis
     public async Task<JobRun?> ClaimAsync(SpotlightDb db, TimeSpan lease, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        var skipLocked = database.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
+        var skipLocked = database.Value.IsPostgres ? "FOR UPDATE SKIP LOCKED" : "";
         // The locking read is a CTE so it runs exactly once (an IN/= subquery with LIMIT may be re-scanned).
         var sql = $"""
             WITH next AS (

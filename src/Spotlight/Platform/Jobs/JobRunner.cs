@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Platform.Background;
@@ -14,7 +15,7 @@ internal sealed class JobRunner(
     JobQueue queue,
     IEnumerable<IJobHandler> handlers,
     IEnumerable<RecurringJob> recurring,
-    JobOptions options,
+    IOptions<JobOptions> options,
     TimeProvider time,
     PlatformMetrics metrics,
     ILogger<JobRunner> logger) : BackgroundService
@@ -23,7 +24,7 @@ internal sealed class JobRunner(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Enabled)
+        if (!options.Value.Enabled)
         {
             return;
         }
@@ -39,7 +40,7 @@ internal sealed class JobRunner(
 
             recurringDue = !await RunNextAsync(cancellationToken);
             return !recurringDue;
-        }, queue.Signal, TimeSpan.FromSeconds(options.PollIntervalSeconds), logger, stoppingToken);
+        }, queue.Signal, TimeSpan.FromSeconds(options.Value.PollIntervalSeconds), logger, stoppingToken);
     }
 
     private async Task ScheduleRecurringAsync(CancellationToken cancellationToken)
@@ -64,7 +65,7 @@ internal sealed class JobRunner(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SpotlightDb>();
-        var run = await queue.ClaimAsync(db, TimeSpan.FromSeconds(options.LeaseSeconds), cancellationToken);
+        var run = await queue.ClaimAsync(db, TimeSpan.FromSeconds(options.Value.LeaseSeconds), cancellationToken);
         if (run is null)
         {
             return false;

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -34,12 +35,12 @@ internal static class HealthEndpoints
     }
 
     private static async Task<Results<Ok<HealthReportResponse>, JsonHttpResult<HealthReportResponse>, Ok<HealthStatusResponse>, JsonHttpResult<HealthStatusResponse>>> Ready(
-        HealthCheckService health, HttpContext context, MetricsOptions access, IHostEnvironment environment, CancellationToken cancellationToken)
+        HealthCheckService health, HttpContext context, IOptions<MetricsOptions> access, IHostEnvironment environment, CancellationToken cancellationToken)
     {
         var report = await health.CheckHealthAsync(c => c.Tags.Contains("ready"), cancellationToken);
         context.Response.Headers.CacheControl = "no-store";
         var status = report.Status.ToString().ToLowerInvariant();
-        if (!OperatorAccess.Permits(context, access, environment))
+        if (!OperatorAccess.Permits(context, access.Value, environment))
         {
             // The checks name the database provider and what failed: for operators only. A load balancer needs the status.
             var summary = new HealthStatusResponse(status);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Options;
 
 namespace Spotlight.Platform.Observability;
 
@@ -15,15 +16,19 @@ public sealed class MetricsOptions
 
     /// <summary>Restrict access; on by default in Production, off elsewhere.</summary>
     public bool? Restrict { get; set; }
+
+    internal static IEnumerable<string> Problems(MetricsOptions options) =>
+        options.AllowedNetworks.Where(n => !IPNetwork.TryParse(n, out _))
+            .Select(n => $"Metrics:AllowedNetworks: '{n}' is not a network in CIDR form (127.0.0.0/8).");
 }
 
 internal static class MetricsEndpoint
 {
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder endpoints)
     {
-        return endpoints.MapGet("/metrics", (HttpContext context, PrometheusExporter exporter, MetricsOptions options, IHostEnvironment environment) =>
+        return endpoints.MapGet("/metrics", (HttpContext context, PrometheusExporter exporter, IOptions<MetricsOptions> options, IHostEnvironment environment) =>
         {
-            if (!OperatorAccess.Permits(context, options, environment))
+            if (!OperatorAccess.Permits(context, options.Value, environment))
             {
                 return Results.Problem(statusCode: 403, detail: "Metrics are served to the configured networks or with the metrics token.",
                     extensions: new Dictionary<string, object?> { ["code"] = "forbidden" });

@@ -11,6 +11,9 @@ namespace Spotlight.Platform.Observability;
 /// writes them in the Prometheus text exposition format. It listens to the meters of this host only
 /// (<see cref="Meter.Scope"/> is this container's <see cref="IMeterFactory"/>): Spotlight's own <c>Spotlight.*</c>
 /// meters and ASP.NET Core's request-duration histogram, labelled by route template, method and status class.
+/// It is the node's only listener: every request's duration and status also go to each
+/// <see cref="IRequestDurationObserver"/> (the admin dashboard's ring), so nothing else listens to the meters.
+/// See docs/decisions/0008-metrics-pipeline.md.
 /// </summary>
 public sealed class PrometheusExporter : IDisposable
 {
@@ -21,9 +24,12 @@ public sealed class PrometheusExporter : IDisposable
     private readonly IMeterFactory _scope;
     private readonly ConcurrentDictionary<Instrument, InstrumentSeries> _instruments = new();
 
-    public PrometheusExporter(IMeterFactory meterFactory)
+    private readonly IRequestDurationObserver[] _requestObservers;
+
+    public PrometheusExporter(IMeterFactory meterFactory, IEnumerable<IRequestDurationObserver> requestObservers)
     {
         _scope = meterFactory;
+        _requestObservers = [.. requestObservers];
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (!ReferenceEquals(instrument.Meter.Scope, _scope))
@@ -34,7 +40,10 @@ public sealed class PrometheusExporter : IDisposable
             var series = instrument.Meter.Name switch
             {
                 "Microsoft.AspNetCore.Hosting" when instrument.Name == "http.server.request.duration" =>
-                    new InstrumentSeries("http_server_request_duration_seconds", "HTTP request duration by route template, method and status class.", "histogram", RequestLabels),
+                    new InstrumentSeries("http_server_request_duration_seconds", "HTTP request duration by route template, method and status class.", "histogram", RequestLabels)
+                    {
+                        Tap = _requestObservers.Length == 0 ? null : NotifyRequestObservers,
+                    },
                 "Microsoft.AspNetCore.Hosting" when instrument.Name == "http.server.active_requests" =>
                     new InstrumentSeries("http_server_requests_in_flight", "HTTP requests being processed now.", "gauge", NoLabels),
                 _ when instrument.Meter.Name.StartsWith("Spotlight", StringComparison.Ordinal) =>
@@ -67,6 +76,24 @@ public sealed class PrometheusExporter : IDisposable
 
         WriteProcessMetrics(text);
         return text.ToString();
+    }
+
+    /// <summary>Hands one request's duration and status code to every observer (after the series recorded it).</summary>
+    private void NotifyRequestObservers(double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var status = 0;
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "http.response.status_code" && tag.Value is int code)
+            {
+                status = code;
+            }
+        }
+
+        foreach (var observer in _requestObservers)
+        {
+            observer.OnRequest(seconds, status);
+        }
     }
 
     private static string KindOf(Instrument instrument) => instrument switch
@@ -159,6 +186,8 @@ public sealed class PrometheusExporter : IDisposable
 
     internal delegate LabelSet LabelMapper(ReadOnlySpan<KeyValuePair<string, object?>> tags);
 
+    private delegate void MeasurementTap(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags);
+
     internal sealed class LabelSet : IEquatable<LabelSet>
     {
         public static readonly LabelSet Empty = new([]);
@@ -206,6 +235,9 @@ public sealed class PrometheusExporter : IDisposable
     {
         private readonly ConcurrentDictionary<LabelSet, Series> _series = new();
 
+        /// <summary>Also called with every measurement of this instrument, after it is recorded.</summary>
+        public MeasurementTap? Tap { get; init; }
+
         public string Name { get; } = kind.StartsWith("counter", StringComparison.Ordinal) && !name.EndsWith("_total", StringComparison.Ordinal) ? name + "_total" : name;
 
         public void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -225,6 +257,8 @@ public sealed class PrometheusExporter : IDisposable
                     series.Set(value);
                     break;
             }
+
+            Tap?.Invoke(value, tags);
         }
 
         public void WriteTo(StringBuilder text)

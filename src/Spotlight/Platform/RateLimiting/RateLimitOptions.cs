@@ -31,6 +31,30 @@ public sealed class RateLimitOptions
         ["register"] = new() { Limit = 20, WindowSeconds = 3600 },
         ["password-reset"] = new() { Limit = 5, WindowSeconds = 3600 },
     };
+
+    /// <summary>What is wrong with these settings, each naming its setting (the console refuses the same for the tiers it saves).</summary>
+    internal static IEnumerable<string> Problems(RateLimitOptions options)
+    {
+        if (options.Store is { } store && !string.Equals(store, "memory", StringComparison.OrdinalIgnoreCase) && !string.Equals(store, "postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return $"RateLimiting:Store must be 'memory' or 'postgres' (or unset), not '{store}'.";
+        }
+
+        if (options.Anonymous < 1)
+        {
+            yield return "RateLimiting:Anonymous must be at least 1.";
+        }
+
+        foreach (var (tier, limit) in options.Tiers.Where(t => t.Value < 1))
+        {
+            yield return $"RateLimiting:Tiers:{tier} must be at least 1, not {limit}.";
+        }
+
+        foreach (var (name, policy) in options.Policies.Where(p => p.Value.Limit < 1 || p.Value.WindowSeconds < 1))
+        {
+            yield return $"RateLimiting:Policies:{name} needs Limit and WindowSeconds of at least 1.";
+        }
+    }
 }
 
 public sealed class RateLimitPolicy

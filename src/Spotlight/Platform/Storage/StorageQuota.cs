@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -39,7 +40,7 @@ public readonly record struct QuotaDecision(bool Allowed, long Used, long Limit,
 /// holds the user's quota until it commits (a PostgreSQL advisory lock; SQLite's write transaction serialises on its own),
 /// so parallel uploads cannot each see the same room and overshoot it together.
 /// </summary>
-public sealed class StorageQuota(SpotlightDb db, IEnumerable<IUserStorage> features, QuotaLimits limits, DatabaseOptions database)
+public sealed class StorageQuota(SpotlightDb db, IEnumerable<IUserStorage> features, QuotaLimits limits, IOptions<DatabaseOptions> database)
 {
     public long LimitFor(string? tier) => limits.For(tier);
 
@@ -62,7 +63,7 @@ public sealed class StorageQuota(SpotlightDb db, IEnumerable<IUserStorage> featu
             throw new InvalidOperationException("A storage reservation must run inside the transaction that records the file.");
         }
 
-        if (database.IsPostgres)
+        if (database.Value.IsPostgres)
         {
             var key = "storage-quota:" + userId.ToString("N");
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({key}, 0))", cancellationToken);
@@ -99,6 +100,21 @@ public sealed class QuotaLimits
         {
             throw new StartupRefusedException("Storage:Quotas:free must be set: it is the quota of any tier without one of its own.");
         }
+    }
+
+    /// <summary>Why <paramref name="options"/> cannot make limits (one sentence naming the setting), or nothing.</summary>
+    internal static IEnumerable<string> Problems(StorageOptions options)
+    {
+        try
+        {
+            _ = new QuotaLimits(options);
+        }
+        catch (StartupRefusedException refused)
+        {
+            return [refused.Message];
+        }
+
+        return [];
     }
 
     public long For(string? tier) => tier is not null && _byTier.TryGetValue(tier, out var bytes) ? bytes : _byTier["free"];
@@ -152,9 +168,8 @@ public static class StorageQuotaServiceCollectionExtensions
     {
         if (!services.Any(d => d.ServiceType == typeof(QuotaLimits)))
         {
-            var options = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-            services.AddSingleton(options);
-            services.AddSingleton(new QuotaLimits(options));
+            services.AddSettings<StorageOptions>(StorageOptions.Section).ValidateWith(QuotaLimits.Problems);
+            services.AddSingleton(sp => new QuotaLimits(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
             services.AddScoped<StorageQuota>();
         }
 

@@ -19,11 +19,11 @@ internal sealed class NotChargedToUserBudgetAttribute : Attribute;
 /// <see cref="RealtimeOptions.InvocationsPerSecond"/> per second (a token bucket), more get a <c>rate_limited</c> hub error,
 /// and a connection refused <see cref="RealtimeOptions.RefusalsBeforeDisconnect"/> times within a minute is closed. Per
 /// user, the REST budget: each invocation (but those marked <see cref="NotChargedToUserBudgetAttribute"/>) is a hit on the same per-minute counter as the user's requests (the platform's
-/// <see cref="RateLimiter"/>, shared by every node on PostgreSQL), so many connections cannot multiply it; over it the call
+/// <see cref="RateLimits"/>, shared by every node on PostgreSQL), so many connections cannot multiply it; over it the call
 /// gets <c>rate_limited</c> with the seconds to wait, and the connection stays open. Also turns an unexpected failure
 /// into a stable <c>internal_error</c> (or <c>service_unavailable</c>) for the caller alone, after logging it.
 /// </summary>
-internal sealed class HubInvocationLimits(RealtimeOptions options, RateLimiter limiter, RealtimeMetrics metrics, ILogger<HubInvocationLimits> logger) : IHubFilter
+internal sealed class HubInvocationLimits(RealtimeOptions options, RateLimits limiter, RealtimeMetrics metrics, ILogger<HubInvocationLimits> logger) : IHubFilter
 {
     private static readonly object Key = new();
 

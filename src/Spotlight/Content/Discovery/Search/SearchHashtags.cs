@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Content.Posts;
 using Spotlight.Data;
@@ -15,7 +16,7 @@ public sealed record HashtagResult(string Tag, int PostCount);
 /// public, live posts by active authors count (and none by an author blocked either way with the caller): a tag seen
 /// only on a followers-only or paid post would tell a stranger what that locked post says.
 /// </summary>
-public sealed class SearchHashtags(SpotlightDb db, IUserDirectory users, IBlockList blocks, DatabaseOptions database)
+public sealed class SearchHashtags(SpotlightDb db, IUserDirectory users, IBlockList blocks, IOptions<DatabaseOptions> database)
 {
     public async Task<Page<HashtagResult>> HandleAsync(Viewer viewer, SearchRequest request, CancellationToken cancellationToken)
     {
@@ -36,7 +37,7 @@ public sealed class SearchHashtags(SpotlightDb db, IUserDirectory users, IBlockL
         }
 
         // Byte order on both engines, whatever PostgreSQL's default collation: the same pages and cursors on each.
-        var collation = database.IsPostgres ? "C" : "BINARY";
+        var collation = database.Value.IsPostgres ? "C" : "BINARY";
         var tags = db.Set<PostHashtag>().Where(h => EF.Functions.Like(h.Tag, pattern, "\\"));
         if (request.After is { } after)
         {

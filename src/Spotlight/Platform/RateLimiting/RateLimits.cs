@@ -1,15 +1,21 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Observability;
 
 namespace Spotlight.Platform.RateLimiting;
 
-/// <summary>Decides whether a caller may go on; features use it directly for limits keyed by something in the body (login per email).</summary>
-public sealed class RateLimiter(IRateLimitStore store, RateLimitOptions options, IRateLimitTiers tiers, TimeProvider time, PlatformMetrics metrics)
+/// <summary>
+/// Decides whether a caller may go on; features use it directly for limits keyed by something in the body (login per email).
+/// Fixed-window counters in a shared store, not the framework's <c>System.Threading.RateLimiting</c> limiters: see
+/// docs/decisions/0006-rate-limiting.md.
+/// </summary>
+public sealed class RateLimits(IRateLimitStore store, IOptionsMonitor<RateLimitOptions> settings, IRateLimitTiers tiers, TimeProvider time, PlatformMetrics metrics)
 {
-    public RateLimitOptions Options => options;
+    /// <summary>The settings as they are now (a value saved in the admin console applies without a restart).</summary>
+    public RateLimitOptions Options => settings.CurrentValue;
 
     public async ValueTask<RateLimitDecision> HitAsync(string partition, int limit, int windowSeconds, CancellationToken cancellationToken)
     {
@@ -22,8 +28,8 @@ public sealed class RateLimiter(IRateLimitStore store, RateLimitOptions options,
 
     public ValueTask<RateLimitDecision> HitPolicyAsync(string policy, string partition, CancellationToken cancellationToken)
     {
-        var settings = options.Policies.TryGetValue(policy, out var found) ? found : throw new InvalidOperationException($"Unknown rate-limit policy '{policy}'.");
-        return HitAsync($"p:{policy}:{partition}", settings.Limit, settings.WindowSeconds, cancellationToken);
+        var limit = Options.Policies.TryGetValue(policy, out var found) ? found : throw new InvalidOperationException($"Unknown rate-limit policy '{policy}'.");
+        return HitAsync($"p:{policy}:{partition}", limit.Limit, limit.WindowSeconds, cancellationToken);
     }
 
     public static void WriteHeaders(HttpContext context, RateLimitDecision decision)
@@ -64,7 +70,7 @@ public sealed class RateLimiter(IRateLimitStore store, RateLimitOptions options,
 }
 
 /// <summary>Applies the caller's limit and any named policy to every <c>/api</c> request, with the three X-RateLimit headers.</summary>
-internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limiter)
+internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimits limiter)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -90,7 +96,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limi
 
         if (context.GetEndpoint()?.Metadata.GetMetadata<RateLimitPolicyMetadata>() is { } policy)
         {
-            var decision = await limiter.HitPolicyAsync(policy.Name, "ip:" + RateLimiter.ClientIp(context), aborted);
+            var decision = await limiter.HitPolicyAsync(policy.Name, "ip:" + RateLimits.ClientIp(context), aborted);
             if (!decision.Allowed)
             {
                 await limiter.Reject(context, decision, policy.Name).ExecuteAsync(context);
@@ -102,7 +108,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimiter limi
 
         if (shown is { } headers)
         {
-            RateLimiter.WriteHeaders(context, headers);
+            RateLimits.WriteHeaders(context, headers);
         }
 
         await next(context);
