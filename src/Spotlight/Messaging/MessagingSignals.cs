@@ -1,7 +1,7 @@
 namespace Spotlight.Messaging;
 
 /// <summary>Messaging's kinds of realtime signal (ids and small fields; <see cref="MessagingDelivery"/> delivers them on each node).</summary>
-public static class MessagingSignals
+internal static class MessagingSignals
 {
     public const string Message = "message";
     public const string Read = "read";
@@ -10,7 +10,7 @@ public static class MessagingSignals
 }
 
 /// <summary>The hub events Messaging sends (API.md, Realtime): the names clients listen for.</summary>
-public static class MessagingEvents
+internal static class MessagingEvents
 {
     /// <summary>A message was posted, edited or deleted: a <see cref="Messages.MessageResponse"/>.</summary>
     public const string Message = "message";

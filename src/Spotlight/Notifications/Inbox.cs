@@ -10,7 +10,7 @@ namespace Spotlight.Notifications;
 public sealed record MarkNotificationsReadRequest(Guid[]? Ids, bool? All);
 
 /// <summary><c>GET /notifications</c>: the caller's own notifications, newest first; <c>unread</c> for the unread ones only.</summary>
-public sealed class ListNotifications(SpotlightDb db, IUserDirectory users)
+internal sealed class ListNotifications(SpotlightDb db, IUserDirectory users)
 {
     public async Task<Outcome<Page<NotificationResponse>>> HandleAsync(Guid me, PageRequest page, bool unreadOnly, CancellationToken cancellationToken)
     {
@@ -32,14 +32,14 @@ public sealed class ListNotifications(SpotlightDb db, IUserDirectory users)
 }
 
 /// <summary><c>GET /notifications/unread-count</c>, and what marking answers: how many of the caller's notifications are unread.</summary>
-public sealed class CountUnreadNotifications(SpotlightDb db)
+internal sealed class CountUnreadNotifications(SpotlightDb db)
 {
     public async Task<Outcome<UnreadCountResponse>> HandleAsync(Guid me, CancellationToken cancellationToken) =>
         new UnreadCountResponse(await db.Set<Notification>().LongCountAsync(n => n.UserId == me && n.ReadAt == null, cancellationToken));
 }
 
 /// <summary><c>POST /notifications/read</c>: marks some of the caller's notifications read, or all; another user's ids change nothing.</summary>
-public sealed class MarkNotificationsRead(SpotlightDb db, CountUnreadNotifications unread, TimeProvider time)
+internal sealed class MarkNotificationsRead(SpotlightDb db, CountUnreadNotifications unread, TimeProvider time)
 {
     public const int MaxIds = 100;
 

@@ -112,7 +112,7 @@ internal sealed class FollowersSeePresence(IFollowGraph follows, IBlockList bloc
     public IQueryable<Guid>? Hidden(Guid userId) => blocks.BlockedEitherWay(userId);
 }
 
-public sealed class SocialMetrics
+internal sealed class SocialMetrics
 {
     public SocialMetrics(System.Diagnostics.Metrics.IMeterFactory meterFactory)
     {

@@ -15,7 +15,7 @@ namespace Spotlight.Messaging.Attachments;
 /// the quota's figures (<see cref="Uploaded.QuotaRefused"/>) and nothing is stored. The row commits before the file is
 /// written: a crash in between leaves an unattached row the cleanup job removes, never a file no row counts.
 /// </summary>
-public sealed class UploadAttachment(SpotlightDb db, IAttachmentStore store, StorageQuota quota, MessagingOptions options, MessagingMetrics metrics, TimeProvider time)
+internal sealed class UploadAttachment(SpotlightDb db, IAttachmentStore store, StorageQuota quota, MessagingOptions options, MessagingMetrics metrics, TimeProvider time)
 {
     public sealed record Uploaded(AttachmentResponse? Attachment, QuotaDecision? QuotaRefused);
 
@@ -84,7 +84,7 @@ public sealed class UploadAttachment(SpotlightDb db, IAttachmentStore store, Sto
 }
 
 /// <summary><c>GET /attachments/{id}</c>: an attachment for its uploader and the members of the conversation whose message carries it; to anyone else it does not exist.</summary>
-public sealed class ReadAttachment(SpotlightDb db, IAttachmentStore store)
+internal sealed class ReadAttachment(SpotlightDb db, IAttachmentStore store)
 {
     public sealed record Opened(Stream Content, string ContentType, string Sha256);
 
@@ -106,7 +106,7 @@ public sealed class ReadAttachment(SpotlightDb db, IAttachmentStore store)
 /// <c>DELETE /attachments/{id}</c>: deletes an upload of the caller's that no message carries yet, freeing its quota at
 /// once (409 <c>attachment_in_use</c> otherwise: one a message carries goes with its message).
 /// </summary>
-public sealed class DeleteAttachment(SpotlightDb db, IAttachmentStore store)
+internal sealed class DeleteAttachment(SpotlightDb db, IAttachmentStore store)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken)
     {

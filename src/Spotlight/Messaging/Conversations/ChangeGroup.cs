@@ -11,7 +11,7 @@ public sealed record AddMembersRequest(Guid[]? UserIds);
 public sealed record RenameConversationRequest(string? Title);
 
 /// <summary><c>PATCH /conversations/{id}</c>: the owner changes a group's title; the members get <c>conversation</c> <c>renamed</c>.</summary>
-public sealed class RenameConversation(SpotlightDb db, ConversationReader reader, RealtimeFeed feed)
+internal sealed class RenameConversation(SpotlightDb db, ConversationReader reader, RealtimeFeed feed)
 {
     public async Task<Outcome<ConversationResponse>> HandleAsync(Guid me, Guid id, RenameConversationRequest request, CancellationToken cancellationToken)
     {
@@ -38,7 +38,7 @@ public sealed class RenameConversation(SpotlightDb db, ConversationReader reader
 /// <c>POST /conversations/{id}/members</c>: the owner adds active users with no block either way, up to
 /// <see cref="MessagingOptions.MaxGroupMembers"/> (409 <c>group_full</c>); adding a member again changes nothing.
 /// </summary>
-public sealed class AddMembers(SpotlightDb db, NewMembers newMembers, ConversationReader reader, RealtimeFeed feed, MessagingOptions options, TimeProvider time)
+internal sealed class AddMembers(SpotlightDb db, NewMembers newMembers, ConversationReader reader, RealtimeFeed feed, MessagingOptions options, TimeProvider time)
 {
     public async Task<Outcome<ConversationResponse>> HandleAsync(Guid me, Guid id, AddMembersRequest request, CancellationToken cancellationToken)
     {
@@ -85,7 +85,7 @@ public sealed class AddMembers(SpotlightDb db, NewMembers newMembers, Conversati
 /// <c>DELETE /conversations/{id}/members/{userId}</c>: the owner removes a member; any member removes themselves (leaves).
 /// An owner who leaves hands the group to its longest member. The removed member gets <c>conversation</c> <c>removed</c>.
 /// </summary>
-public sealed class RemoveMember(SpotlightDb db, RealtimeFeed feed)
+internal sealed class RemoveMember(SpotlightDb db, RealtimeFeed feed)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid me, Guid id, Guid userId, CancellationToken cancellationToken)
     {

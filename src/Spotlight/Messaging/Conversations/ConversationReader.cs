@@ -6,7 +6,7 @@ using Spotlight.Messaging.Messages;
 namespace Spotlight.Messaging.Conversations;
 
 /// <summary>Builds conversation responses for a caller, with as few queries as a page allows; members' cards come from Identity's directory.</summary>
-public sealed class ConversationReader(SpotlightDb db, IUserDirectory users)
+internal sealed class ConversationReader(SpotlightDb db, IUserDirectory users)
 {
     /// <summary>The conversation as its member <paramref name="me"/> sees it; null when it is not theirs.</summary>
     public async Task<ConversationResponse?> LoadAsync(Guid conversationId, Guid me, CancellationToken cancellationToken)

@@ -8,7 +8,7 @@ using Spotlight.Social;
 namespace Spotlight.Messaging.Conversations;
 
 /// <summary>Who may join a conversation with the caller: existing, active users with no block either way (Identity's directory, Social's block list).</summary>
-public sealed class NewMembers(IUserDirectory users, IBlockList blocks)
+internal sealed class NewMembers(IUserDirectory users, IBlockList blocks)
 {
     /// <summary>A refusal naming <paramref name="field"/> when one of <paramref name="userIds"/> may not join; null when all may.</summary>
     public async Task<Refusal?> CheckAsync(Guid me, IReadOnlyCollection<Guid> userIds, string field, string blockedDetail, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public sealed record CreateConversationRequest(Guid[]? MemberIds, string? Title)
 /// the existing one, <see cref="Created.IsNew"/> false); otherwise a group the caller owns, of at most
 /// <see cref="MessagingOptions.MaxGroupMembers"/> members. Members are active users with no block either way.
 /// </summary>
-public sealed class CreateConversation(
+internal sealed class CreateConversation(
     SpotlightDb db, NewMembers newMembers, ConversationReader reader, RealtimeFeed feed, MessagingOptions options, MessagingMetrics metrics, TimeProvider time)
 {
     public sealed record Created(ConversationResponse Conversation, bool IsNew);

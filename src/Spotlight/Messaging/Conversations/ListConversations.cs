@@ -6,7 +6,7 @@ using Spotlight.Platform.Paging;
 namespace Spotlight.Messaging.Conversations;
 
 /// <summary><c>GET /conversations</c>: the caller's conversations, most recent activity first, each with its peer (direct) or member count (group).</summary>
-public sealed class ListConversations(SpotlightDb db, ConversationReader reader)
+internal sealed class ListConversations(SpotlightDb db, ConversationReader reader)
 {
     public async Task<Outcome<Page<ConversationSummary>>> HandleAsync(Guid me, PageRequest page, CancellationToken cancellationToken)
     {
@@ -39,7 +39,7 @@ public sealed class ListConversations(SpotlightDb db, ConversationReader reader)
 }
 
 /// <summary><c>GET /conversations/{id}</c>: one conversation of the caller's, with its members.</summary>
-public sealed class GetConversation(ConversationReader reader)
+internal sealed class GetConversation(ConversationReader reader)
 {
     public async Task<Outcome<ConversationResponse>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken) =>
         await reader.LoadAsync(id, me, cancellationToken) is { } conversation ? conversation : Refusal.NotFound("No conversation of yours has this id.");

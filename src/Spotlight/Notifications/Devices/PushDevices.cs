@@ -16,7 +16,7 @@ public sealed record DeviceResponse(Guid Id, string Platform, string TokenEnding
 /// <c>POST /notifications/devices</c>: registers the caller's device for push. A token identifies a device: one signed in
 /// to a new account stops receiving the old account's pushes.
 /// </summary>
-public sealed class RegisterPushDevice(SpotlightDb db, TimeProvider time)
+internal sealed class RegisterPushDevice(SpotlightDb db, TimeProvider time)
 {
     public const int MaxTokenLength = 1024;
     private static readonly string[] Platforms = ["android", "ios", "web"];
@@ -49,7 +49,7 @@ public sealed class RegisterPushDevice(SpotlightDb db, TimeProvider time)
 }
 
 /// <summary><c>GET /notifications/devices</c>: the caller's registered devices, newest first (at most 100).</summary>
-public sealed class ListPushDevices(SpotlightDb db)
+internal sealed class ListPushDevices(SpotlightDb db)
 {
     public async Task<Outcome<List<DeviceResponse>>> HandleAsync(Guid me, CancellationToken cancellationToken)
     {
@@ -59,7 +59,7 @@ public sealed class ListPushDevices(SpotlightDb db)
 }
 
 /// <summary><c>DELETE /notifications/devices/{id}</c>: stops pushing to one of the caller's devices.</summary>
-public sealed class RemovePushDevice(SpotlightDb db)
+internal sealed class RemovePushDevice(SpotlightDb db)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken) =>
         await db.Set<PushDevice>().Where(d => d.Id == id && d.UserId == me).ExecuteDeleteAsync(cancellationToken) == 1

@@ -18,7 +18,7 @@ public interface IPresenceAudience
 }
 
 /// <summary>All audiences together, as two queries to compose.</summary>
-public sealed class PresenceAudiences(IEnumerable<IPresenceAudience> audiences)
+internal sealed class PresenceAudiences(IEnumerable<IPresenceAudience> audiences)
 {
     public IQueryable<Guid>? Watchers(Guid userId) => Union(audiences.Select(a => a.Watchers(userId)));
 

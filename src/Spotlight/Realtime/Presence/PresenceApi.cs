@@ -14,7 +14,7 @@ public sealed record PresenceResponse(Guid UserId, bool Online, DateTime? LastSe
 /// the user's <c>presence</c> events may ask (the user, and whom the <see cref="IPresenceAudience"/>s name: followers,
 /// conversation partners; nobody with a block between them); to anyone else the answer is 404, as if the user did not exist.
 /// </summary>
-public sealed class GetPresence(PresenceAudiences audiences, IUserDirectory users, IPresence presence)
+internal sealed class GetPresence(PresenceAudiences audiences, IUserDirectory users, IPresence presence)
 {
     public async Task<Outcome<PresenceResponse>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken)
     {

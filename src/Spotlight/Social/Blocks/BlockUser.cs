@@ -12,7 +12,7 @@ namespace Spotlight.Social.Blocks;
 /// <c>POST /users/{id}/block</c>: blocks a user (not oneself), ending follows both ways, with an audit entry; blocking
 /// again changes nothing. True when the block is new.
 /// </summary>
-public sealed class BlockUser(SpotlightDb db, IUserDirectory users, AuditLog audit, TimeProvider time)
+internal sealed class BlockUser(SpotlightDb db, IUserDirectory users, AuditLog audit, TimeProvider time)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken)
     {
@@ -46,14 +46,14 @@ public sealed class BlockUser(SpotlightDb db, IUserDirectory users, AuditLog aud
 }
 
 /// <summary><c>DELETE /users/{id}/block</c>: lifts the caller's block; lifting one that is not there changes nothing. True when one was lifted.</summary>
-public sealed class UnblockUser(SpotlightDb db)
+internal sealed class UnblockUser(SpotlightDb db)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken) =>
         await db.Set<Block>().Where(b => b.BlockerId == me && b.BlockedId == id).ExecuteDeleteAsync(cancellationToken) > 0;
 }
 
 /// <summary><c>GET /me/blocks</c>: the users the caller has blocked, newest block first.</summary>
-public sealed class ListBlocks(SpotlightDb db, IUserDirectory users)
+internal sealed class ListBlocks(SpotlightDb db, IUserDirectory users)
 {
     public async Task<Outcome<Page<BlockedUser>>> HandleAsync(Guid me, PageRequest page, CancellationToken cancellationToken)
     {
@@ -69,6 +69,3 @@ public sealed class ListBlocks(SpotlightDb db, IUserDirectory users)
         return page.ToPage(listed, r => r.Id, r => new BlockedUser(r.BlockedId, cards[r.BlockedId].Handle, cards[r.BlockedId].DisplayName, r.CreatedAt));
     }
 }
-
-/// <summary>A user the caller blocked, and since when.</summary>
-public sealed record BlockedUser(Guid Id, string Handle, string? DisplayName, DateTime BlockedAt);

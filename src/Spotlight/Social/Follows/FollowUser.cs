@@ -11,7 +11,7 @@ namespace Spotlight.Social.Follows;
 /// nothing; a new follow moves both profiles' counts and raises <see cref="UserFollowed"/> in the same transaction.
 /// Answers true when the follow is new.
 /// </summary>
-public sealed class FollowUser(SpotlightDb db, IUserDirectory users, IBlockList blocks, DomainEvents events, SocialMetrics metrics, TimeProvider time)
+internal sealed class FollowUser(SpotlightDb db, IUserDirectory users, IBlockList blocks, DomainEvents events, SocialMetrics metrics, TimeProvider time)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken)
     {
@@ -50,7 +50,7 @@ public sealed class FollowUser(SpotlightDb db, IUserDirectory users, IBlockList 
 }
 
 /// <summary><c>DELETE /users/{id}/follow</c>: stops following; unfollowing someone one does not follow changes nothing. True when a follow ended.</summary>
-public sealed class UnfollowUser(SpotlightDb db, IUserDirectory users)
+internal sealed class UnfollowUser(SpotlightDb db, IUserDirectory users)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken) =>
         await FollowRows.RemoveAsync(db, users, me, id, cancellationToken);

@@ -7,7 +7,7 @@ using Spotlight.Platform.Paging;
 namespace Spotlight.Social.Follows;
 
 /// <summary><c>GET /users/{id}/followers</c> and <c>/following</c>: the profiles on either side of an active user's follows, newest first.</summary>
-public sealed class ListFollows(SpotlightDb db, IUserDirectory users)
+internal sealed class ListFollows(SpotlightDb db, IUserDirectory users)
 {
     public async Task<Outcome<Page<PublicProfile>>> HandleAsync(Guid id, bool followers, PageRequest page, CancellationToken cancellationToken)
     {

@@ -10,8 +10,11 @@ public sealed record PublicProfile(Guid Id, string Handle, string? DisplayName, 
         new(u.Facts.Id, u.Facts.Handle, u.Facts.DisplayName, u.Bio, u.Facts.AvatarUrl, u.FollowerCount, u.FollowingCount, u.Facts.IsCreator);
 }
 
+/// <summary>A user the caller blocked, and since when (<c>GET /me/blocks</c>).</summary>
+public sealed record BlockedUser(Guid Id, string Handle, string? DisplayName, DateTime BlockedAt);
+
 /// <summary><c>GET /users/{handle}</c>: a public profile by handle (with or without <c>@</c>); a banned account has none.</summary>
-public sealed class GetProfile(IUserDirectory users)
+internal sealed class GetProfile(IUserDirectory users)
 {
     public async Task<Outcome<PublicProfile>> HandleAsync(string handle, CancellationToken cancellationToken)
     {
