@@ -66,7 +66,6 @@ public static class AdminModule
             o.Cookie.SecurePolicy = production ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         });
 
-        services.AddScoped<ConsoleSignIn>();
         builder.AddStoredSettings();
         services.AddSingleton<IntegrationSettings>();
         services.AddHostedService<IntegrationSettingsRefresher>();

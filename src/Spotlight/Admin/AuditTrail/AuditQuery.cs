@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
-using Spotlight.Identity.Accounts;
-using Spotlight.Identity;
+using Spotlight.Identity.Users;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Paging;
@@ -54,10 +53,7 @@ public sealed record AuditFilter(string? Actor, string? Action, string? Target, 
             Guid? actorId = Guid.TryParse(actor, out var parsed) ? parsed : null;
             if (actorId is null)
             {
-                var handle = actor.TrimStart('@').ToUpperInvariant();
-                var email = AccountRules.NormalizeEmail(actor);
-                actorId = await db.Users.AsNoTracking().Where(u => u.NormalizedEmail == email || u.NormalizedUserName == handle)
-                    .Select(u => (Guid?)u.Id).FirstOrDefaultAsync(cancellationToken) ?? Guid.Empty;
+                actorId = await UserNames.FindByHandleOrEmailAsync(db, actor, cancellationToken) ?? Guid.Empty;
             }
 
             query = query.Where(e => e.ActorId == actorId);
@@ -188,10 +184,7 @@ public static class AuditQuery
     private static async Task<Dictionary<Guid, string>> HandlesAsync(SpotlightDb db, List<AuditEntry> rows, CancellationToken cancellationToken)
     {
         var ids = rows.Where(r => r.ActorId is not null).Select(r => r.ActorId!.Value).Distinct().ToList();
-        return ids.Count == 0
-            ? []
-            : await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id)).Select(u => new { u.Id, u.UserName })
-                .ToDictionaryAsync(u => u.Id, u => u.UserName ?? "", cancellationToken);
+        return (await UserNames.HandlesAsync(db, ids, cancellationToken)).ToDictionary(u => u.Key, u => u.Value ?? "");
     }
 
     private static AuditEntryResponse Map(AuditEntry e, Dictionary<Guid, string> handles) =>

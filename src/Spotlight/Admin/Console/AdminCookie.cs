@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Spotlight.Identity;
 using Spotlight.Identity.Sessions;
+using Spotlight.Identity.Staff;
 using Spotlight.Identity.Tokens;
 
 namespace Spotlight.Admin.Console;
@@ -35,25 +36,39 @@ public static class AdminCookie
 
     /// <param name="amr">How the user signed in (<see cref="AuthenticationMethods"/>).</param>
     /// <param name="sessionId">The server-side session (<see cref="CookieSessions"/>) that every request checks.</param>
-    public static ClaimsPrincipal CreatePrincipal(User user, DateTimeOffset signedInAt, bool enrolmentPending, IEnumerable<string> amr, Guid sessionId)
+    public static ClaimsPrincipal CreatePrincipal(StaffAccount user, DateTimeOffset signedInAt, bool enrolmentPending, IEnumerable<string> amr, Guid sessionId)
     {
         var claims = new List<Claim>
         {
             new("sub", user.Id.ToString()),
             new("name", user.Handle),
-            new("email", user.Email ?? ""),
+            new("email", user.Email),
             new(SessionClaim, sessionId.ToString()),
-            new(StampClaim, TokenService.StampHash(user.SecurityStamp)),
+            new(StampClaim, user.StampHash),
             new(SignedInAtClaim, signedInAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
         };
         claims.AddRange(amr.Select(method => new Claim(AuthenticationMethods.Claim, method)));
-        claims.AddRange(user.RoleList.Where(r => r is Role.Admin or Role.Moderator).Select(r => new Claim("role", r)));
+        claims.AddRange(user.Roles.Where(r => r is Role.Admin or Role.Moderator).Select(r => new Claim("role", r)));
         if (enrolmentPending)
         {
             claims.Add(new Claim(EnrolmentPendingClaim, "true"));
         }
 
         return new ClaimsPrincipal(new ClaimsIdentity(claims, Scheme, "name", "role"));
+    }
+
+    /// <summary>
+    /// Signs the current console user in again after their account changed (a new factor, a new stamp): the same server-side
+    /// session and the same sign-in methods, since enrolling is not signing in with the new factor.
+    /// </summary>
+    public static Task SignInAgainAsync(HttpContext http, StaffAccount account, bool enrolmentPending, TimeProvider time)
+    {
+        var current = http.User;
+        var signedInAt = long.TryParse(current.FindFirst(SignedInAtClaim)?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : time.GetUtcNow();
+        var amr = current.FindAll(AuthenticationMethods.Claim).Select(c => c.Value).ToList();
+        var sessionId = Guid.TryParse(current.FindFirst(SessionClaim)?.Value, out var sid) ? sid : Guid.Empty;
+        return http.SignInAsync(Scheme, CreatePrincipal(account, signedInAt, enrolmentPending, amr, sessionId),
+            new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
     }
 
     public static void Configure(CookieAuthenticationOptions options, AdminOptions admin, bool production)

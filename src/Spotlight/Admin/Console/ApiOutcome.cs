@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Spotlight.Admin.Console;
 
 /// <summary>
-/// The console's user actions call the API's own handlers (<c>AdminUsersApi</c>), so both follow one set of rules and
-/// write the same audit entries; this reads their typed result back into what a page shows.
+/// The console's money pages call the API's own handlers (Wallet's <c>XxxApi</c> groups), so both follow one set of rules
+/// and write the same audit entries; this reads their typed result back into what a page shows. (Pages over handlers in
+/// the use-case shape read their <c>Outcome</c>'s refusal instead.)
 /// </summary>
 internal static class ApiOutcome
 {

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.Options;
 using System.Globalization;
-using Microsoft.EntityFrameworkCore;
-using Spotlight.Data;
-using Spotlight.Identity.Sessions;
+using Spotlight.Identity.Users;
 
 namespace Spotlight.Admin.Dashboard;
 
@@ -10,7 +7,7 @@ namespace Spotlight.Admin.Dashboard;
 /// Accounts: total, registered today (UTC), active in the last 24 hours (signed in or refreshed a token: access tokens
 /// live 15 minutes, so an app in use refreshes its session at least that often), and registrations per day for 30 days.
 /// </summary>
-internal sealed class UsersDashboard(SpotlightDb db, IOptions<DatabaseOptions> database, TimeProvider time) : IDashboardSource
+internal sealed class UsersDashboard(UserStatistics statistics, TimeProvider time) : IDashboardSource
 {
     public const int Days = 30;
 
@@ -21,22 +18,9 @@ internal sealed class UsersDashboard(SpotlightDb db, IOptions<DatabaseOptions> d
         var now = time.GetUtcNow().UtcDateTime;
         var today = now.Date;
         var since = now.AddHours(-24);
-        var total = await db.Users.CountAsync(cancellationToken);
-        var active = await db.Set<Session>().Where(s => s.LastUsedAt >= since).Select(s => s.UserId).Distinct().CountAsync(cancellationToken);
-
-        // One grouped query over the CreatedAt index. Day arithmetic differs by provider: SQLite keeps DateTime as
-        // ISO text, PostgreSQL as timestamptz.
         var first = today.AddDays(-(Days - 1));
-        var rows = database.Value.IsPostgres
-            ? db.Database.SqlQuery<DayCount>($"""
-                SELECT to_char("CreatedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS "Day", count(*) AS "Count"
-                FROM users WHERE "CreatedAt" >= {first} GROUP BY 1
-                """)
-            : db.Database.SqlQuery<DayCount>($"""
-                SELECT substr("CreatedAt", 1, 10) AS "Day", count(*) AS "Count"
-                FROM users WHERE "CreatedAt" >= {first} GROUP BY 1
-                """);
-        var perDay = (await rows.ToListAsync(cancellationToken)).ToDictionary(r => r.Day, r => r.Count, StringComparer.Ordinal);
+        var counts = await statistics.ReadAsync(since, first, cancellationToken);
+        var (total, active, perDay) = (counts.Total, counts.ActiveSince, counts.RegistrationsPerDay);
         var points = new List<ChartPoint>(Days);
         for (var day = first; day <= today; day = day.AddDays(1))
         {
@@ -58,6 +42,3 @@ internal sealed class UsersDashboard(SpotlightDb db, IOptions<DatabaseOptions> d
         ]);
     }
 }
-
-/// <summary>A row of the registrations-per-day query.</summary>
-internal sealed record DayCount(string Day, long Count);

@@ -4,14 +4,14 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Spotlight.Admin.Console;
 using Spotlight.Data;
-using Spotlight.Identity;
 using Spotlight.Identity.Sessions;
-using Spotlight.Identity.Tokens;
+using Spotlight.Identity.Staff;
+using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
 
 namespace Spotlight.Admin.Pages;
 
-public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, SpotlightDb db, IOptions<AdminOptions> options, TimeProvider time) : AdminPage
+public sealed class LoginModel(StaffSignInTickets tickets, CookieSessions sessions, SpotlightDb db, IOptions<AdminOptions> options, TimeProvider time) : AdminPage
 {
     [BindProperty]
     [Display(Name = "Email")]
@@ -43,9 +43,9 @@ public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, Sp
     {
     }
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync([FromServices] StaffPasswordSignIn passwordStep, [FromServices] StaffCodeSignIn codeStep)
     {
-        Console.SignInResult result;
+        Outcome<StaffSignInStep> result;
         if (!string.IsNullOrEmpty(Ticket))
         {
             if (string.IsNullOrWhiteSpace(Code))
@@ -54,7 +54,7 @@ public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, Sp
                 return await StayAsync();
             }
 
-            result = await signIn.CheckCodeAsync(Ticket, Code, HttpContext);
+            result = await codeStep.HandleAsync(Ticket, Code, HttpContext.RequestAborted);
         }
         else
         {
@@ -64,22 +64,22 @@ public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, Sp
                 return Page();
             }
 
-            result = await signIn.CheckPasswordAsync(Email, Password, HttpContext);
+            result = await passwordStep.HandleAsync(Email, Password, HttpContext);
         }
 
         return await AnswerAsync(result);
     }
 
     /// <summary>Options for the browser's passkey prompt (called by admin.js with the form's antiforgery token and any ticket).</summary>
-    public async Task<IActionResult> OnPostPasskeyBeginAsync()
+    public async Task<IActionResult> OnPostPasskeyBeginAsync([FromServices] StaffPasskeySignIn passkeySignIn)
     {
-        var begun = await signIn.BeginPasskeyAsync(Ticket, HttpContext);
-        return begun is null
+        var begun = await passkeySignIn.BeginAsync(Ticket, HttpContext);
+        return begun.Refusal is not null
             ? StatusCode(StatusCodes.Status429TooManyRequests, new { detail = "Too many sign-in attempts, or the sign-in expired. Wait a minute and start again." })
-            : new JsonResult(begun);
+            : new JsonResult(begun.Value);
     }
 
-    public async Task<IActionResult> OnPostPasskeyAsync(Guid ceremonyId, string? credential)
+    public async Task<IActionResult> OnPostPasskeyAsync(Guid ceremonyId, string? credential, [FromServices] StaffPasskeySignIn passkeySignIn)
     {
         if (Passkeys.IndexModel.ParseCredential(credential) is not { } parsed)
         {
@@ -87,61 +87,51 @@ public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, Sp
             return await StayAsync();
         }
 
-        return await AnswerAsync(await signIn.CheckPasskeyAsync(ceremonyId, parsed, Ticket, HttpContext));
+        return await AnswerAsync(await passkeySignIn.HandleAsync(ceremonyId, parsed, Ticket, HttpContext.RequestAborted));
     }
 
-    private async Task<IActionResult> AnswerAsync(Console.SignInResult result)
+    private async Task<IActionResult> AnswerAsync(Outcome<StaffSignInStep> result)
     {
         Code = null;
-        switch (result.Outcome)
+        if (result.Value is { SignedIn: true } signedIn)
         {
-            case SignInOutcome.SignedIn:
-                var user = result.User!;
-                // A passkey is a second factor too: an account with one has met Admin:RequireTwoFactor.
-                var mustEnrol = options.Value.RequireTwoFactor == true && !user.TwoFactorEnabled && !result.HasPasskey;
-                var amr = (result.Method ?? "pwd").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                var sessionId = await sessions.StartAsync(db, user, HttpContext.UserAgent(), HttpContext.ClientIp(), amr, TimeSpan.FromHours(options.Value.AbsoluteTimeoutHours));
-                var principal = AdminCookie.CreatePrincipal(user, time.GetUtcNow(), mustEnrol, amr, sessionId);
-                await HttpContext.SignInAsync(AdminCookie.Scheme, principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
-                if (mustEnrol)
-                {
-                    return RedirectToPage("/EnrolTwoFactor");
-                }
-
-                return LocalRedirect(SafeReturnUrl(ReturnUrl));
-            case SignInOutcome.TwoFactorRequired:
-                Ticket = result.Ticket;
-                (OffersCode, OffersPasskey) = (result.User!.TwoFactorEnabled, result.HasPasskey);
-                ModelState.Clear();
-                return Page();
-            case SignInOutcome.InvalidCode:
-                Ticket = result.Ticket;
-                (OffersCode, OffersPasskey) = (result.User!.TwoFactorEnabled, result.HasPasskey);
-                ModelState.Clear();
-                Errors.Add("That code is wrong or expired. Codes change every 30 seconds: enter the current one.");
-                return Page();
-            case SignInOutcome.InvalidPasskey:
-                Errors.Add("The passkey could not be verified. Try again, or sign in another way.");
-                return await StayAsync();
-            case SignInOutcome.NotStaff:
-                Errors.Add("This account cannot use the admin console: it is for administrators and moderators.");
-                break;
-            case SignInOutcome.Banned:
-                Errors.Add("This account is suspended.");
-                break;
-            case SignInOutcome.RateLimited:
-                Errors.Add("Too many sign-in attempts. Wait a minute and try again.");
-                break;
-            case SignInOutcome.Busy:
-                Errors.Add("The server is busy. Try again in a few seconds.");
-                break;
-            default:
-                Errors.Add(string.IsNullOrEmpty(Ticket)
-                    ? "The email or password is wrong."
-                    : "The sign-in could not be completed (it expired, or the account is locked). Start again.");
-                break;
+            var account = signedIn.Account;
+            // A passkey is a second factor too: an account with one has met Admin:RequireTwoFactor.
+            var mustEnrol = options.Value.RequireTwoFactor == true && !account.TwoFactorEnabled && !signedIn.HasPasskey;
+            var amr = (signedIn.Method ?? "pwd").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var sessionId = await sessions.StartAsync(db, account.Id, HttpContext.UserAgent(), HttpContext.ClientIp(), amr, TimeSpan.FromHours(options.Value.AbsoluteTimeoutHours));
+            var principal = AdminCookie.CreatePrincipal(account, time.GetUtcNow(), mustEnrol, amr, sessionId);
+            await HttpContext.SignInAsync(AdminCookie.Scheme, principal, new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
+            return mustEnrol ? RedirectToPage("/EnrolTwoFactor") : LocalRedirect(SafeReturnUrl(ReturnUrl));
         }
 
+        if (result.Value is { } secondStep)
+        {
+            Ticket = secondStep.Ticket;
+            (OffersCode, OffersPasskey) = (secondStep.Account.TwoFactorEnabled, secondStep.HasPasskey);
+            ModelState.Clear();
+            return Page();
+        }
+
+        var refusal = result.Refusal!;
+        if (refusal == StaffSignInRefusals.InvalidCode)
+        {
+            Errors.Add("That code is wrong or expired. Codes change every 30 seconds: enter the current one.");
+            return await StayAsync();
+        }
+
+        if (refusal == StaffSignInRefusals.InvalidPasskey)
+        {
+            Errors.Add("The passkey could not be verified. Try again, or sign in another way.");
+            return await StayAsync();
+        }
+
+        Errors.Add(refusal == StaffSignInRefusals.NotStaff ? "This account cannot use the admin console: it is for administrators and moderators."
+            : refusal == StaffSignInRefusals.Banned ? "This account is suspended."
+            : refusal == StaffSignInRefusals.RateLimited ? "Too many sign-in attempts. Wait a minute and try again."
+            : refusal == StaffSignInRefusals.Busy ? "The server is busy. Try again in a few seconds."
+            : string.IsNullOrEmpty(Ticket) ? "The email or password is wrong."
+            : "The sign-in could not be completed (it expired, or the account is locked). Start again.");
         Ticket = null;
         Password = null;
         ModelState.Clear();
@@ -151,7 +141,7 @@ public sealed class LoginModel(ConsoleSignIn signIn, CookieSessions sessions, Sp
     /// <summary>Shows the step the sign-in was at again: the second step while its ticket holds, else the first.</summary>
     private async Task<IActionResult> StayAsync()
     {
-        if (!string.IsNullOrEmpty(Ticket) && await signIn.SecondStepsAsync(Ticket, HttpContext) is { } steps)
+        if (!string.IsNullOrEmpty(Ticket) && await tickets.SecondStepsAsync(Ticket, HttpContext.RequestAborted) is { } steps)
         {
             (OffersCode, OffersPasskey) = steps;
         }

@@ -1,22 +1,18 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Identity.Email;
 using Spotlight.Identity.Passwords;
 using Spotlight.Identity.Tokens;
-using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
-using Spotlight.Platform.Http;
 
 namespace Spotlight.Identity.Accounts;
 
 public sealed record RegisterRequest(string? Email, string? Password, string? Handle, string? DisplayName);
 
-internal static class Register
+/// <summary><c>POST /auth/register</c>: a new account (unverified email, a verification email queued) and its first session.</summary>
+public sealed class Register(SpotlightDb db, PasswordPolicy policy, PasswordCheck passwords, TokenService tokens, AccountEmails emails, TimeProvider time)
 {
-    public static async Task<Results<Created<TokenResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        RegisterRequest request, SpotlightDb db, PasswordPolicy policy, PasswordHashing hashing, TokenService tokens,
-        AccountEmails emails, AuditLog audit, IdentityMetrics metrics, TimeProvider time, HttpContext http)
+    public async Task<Outcome<TokenResponse>> HandleAsync(RegisterRequest request, SignInClient client, CancellationToken cancellationToken)
     {
         var handle = AccountRules.NormalizeHandle(request.Handle);
         var email = AccountRules.CanonicalEmail(request.Email);
@@ -35,12 +31,12 @@ internal static class Register
         policy.Check(errors, "password", request.Password, email, handle);
         if (errors.Any)
         {
-            return errors.ToProblem();
+            return errors.ToRefusal();
         }
 
         var normalizedEmail = AccountRules.NormalizeEmail(email);
         var normalizedHandle = handle.ToUpperInvariant();
-        if (await Taken(db, normalizedEmail, normalizedHandle) is { } taken)
+        if (await TakenAsync(normalizedEmail, normalizedHandle) is { } taken)
         {
             return taken;
         }
@@ -58,50 +54,43 @@ internal static class Register
             LockoutEnabled = true,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
-        user.PasswordHash = await hashing.HashAsync(user, request.Password!, http.RequestAborted);
+        user.PasswordHash = await passwords.Hashing.HashAsync(user, request.Password!, cancellationToken);
         if (user.PasswordHash is null)
         {
-            return Busy(http);
+            return IdentityRefusals.Busy;
         }
 
         db.Users.Add(user);
-        audit.Add(db, "user.registered", "user", user.Id.ToString(), new { handle }, actorId: user.Id);
+        passwords.Audit.Add(db, "user.registered", "user", user.Id.ToString(), new { handle }, actorId: user.Id);
         emails.QueueVerification(db, user.Id);
         try
         {
-            await db.SaveChangesAsync();
+            await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
             // Two registrations raced for the same email or handle; the unique indexes let only one in.
             db.ChangeTracker.Clear();
-            return await Taken(db, normalizedEmail, normalizedHandle) ?? throw new InvalidOperationException("Registration failed without a conflict.");
+            return await TakenAsync(normalizedEmail, normalizedHandle) ?? throw new InvalidOperationException("Registration failed without a conflict.");
         }
 
         emails.Wake();
-        metrics.Registrations.Add(1);
-        var response = await tokens.StartSessionAsync(db, user, http.UserAgent(), http.ClientIp(), AuthenticationMethods.PasswordOnly);
-        return TypedResults.Created("/api/v1/me", response);
+        passwords.Metrics.Registrations.Add(1);
+        return await tokens.StartSessionAsync(db, user, client.UserAgent, client.Ip, AuthenticationMethods.PasswordOnly);
     }
 
-    private static async Task<ProblemHttpResult?> Taken(SpotlightDb db, string normalizedEmail, string normalizedHandle)
+    private async Task<Refusal?> TakenAsync(string normalizedEmail, string normalizedHandle)
     {
         if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalizedEmail))
         {
-            return ApiProblem.Conflict("email_taken", "An account with this email already exists.");
+            return Refusal.Conflict("email_taken", "An account with this email already exists.");
         }
 
         if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalizedHandle))
         {
-            return ApiProblem.Conflict("handle_taken", "This handle is taken.");
+            return Refusal.Conflict("handle_taken", "This handle is taken.");
         }
 
         return null;
-    }
-
-    internal static ProblemHttpResult Busy(HttpContext http)
-    {
-        http.Response.Headers.RetryAfter = "1";
-        return ApiProblem.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "The server is busy checking passwords. Retry in a second.");
     }
 }

@@ -11,12 +11,12 @@ namespace Spotlight.Identity.Sessions;
 /// </summary>
 public sealed class CookieSessions(SessionStateCache cache, TimeProvider time)
 {
-    public async Task<Guid> StartAsync(SpotlightDb db, User user, string? userAgent, string? ip, IReadOnlyList<string> amr, TimeSpan lifetime)
+    public async Task<Guid> StartAsync(SpotlightDb db, Guid userId, string? userAgent, string? ip, IReadOnlyList<string> amr, TimeSpan lifetime)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var session = new Session
         {
-            Id = Guid.CreateVersion7(), UserId = user.Id, UserAgent = userAgent is { Length: > 512 } ? userAgent[..512] : userAgent, Ip = ip,
+            Id = Guid.CreateVersion7(), UserId = userId, UserAgent = userAgent is { Length: > 512 } ? userAgent[..512] : userAgent, Ip = ip,
             CreatedAt = now, LastUsedAt = now, ExpiresAt = now + lifetime, Amr = AuthenticationMethods.Store(amr),
         };
         db.Add(session);

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Identity.Administration;
 using Spotlight.Data;
@@ -15,25 +14,25 @@ public sealed record RefreshRequest(string? RefreshToken);
 /// the same family; a spent token presented again means it was stolen, so the whole family (the session) is revoked,
 /// including the newest token.
 /// </summary>
-internal static class Refresh
+public sealed class Refresh(
+    SpotlightDb db, TokenService tokens, SessionStateCache sessions, AuditLog audit, IdentityMetrics metrics, AccountBans bans, TimeProvider time)
 {
-    public static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Handle(
-        RefreshRequest request, SpotlightDb db, TokenService tokens, SessionStateCache sessions, AuditLog audit, IdentityMetrics metrics, AccountBans bans, TimeProvider time)
+    public async Task<Outcome<TokenResponse>> HandleAsync(RefreshRequest request, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.RefreshToken) || request.RefreshToken.Length > 200)
+        if (Logout.Missing(request) is { } missing)
         {
-            return new Platform.Errors.FieldErrors().Add("refreshToken", "This field is required.").ToProblem();
+            return missing;
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var hash = TokenService.HashRefreshToken(request.RefreshToken);
-        var token = await db.Set<RefreshToken>().AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash);
+        var hash = TokenService.HashRefreshToken(request.RefreshToken!);
+        var token = await db.Set<RefreshToken>().AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
         if (token is null)
         {
             return Invalid();
         }
 
-        var session = await db.Set<Session>().SingleAsync(s => s.Id == token.SessionId);
+        var session = await db.Set<Session>().SingleAsync(s => s.Id == token.SessionId, cancellationToken);
         if (session.RevokedAt is not null)
         {
             // Every token of a family revoked for reuse (the newest included) says why, so the client can tell the user.
@@ -48,55 +47,57 @@ internal static class Refresh
         // Spend it only if nobody has: of two concurrent uses, one wins and the other is a reuse.
         var spent = token.SpentAt is null && await db.Set<RefreshToken>()
             .Where(t => t.Id == token.Id && t.SpentAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.SpentAt, now)) == 1;
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.SpentAt, now), cancellationToken) == 1;
         if (!spent)
         {
             session.RevokedAt = now;
             session.RevokedReason = ReusedReason;
             audit.Add(db, "auth.refresh_token_reused", "session", session.Id.ToString(), actorId: session.UserId);
-            await db.SaveChangesAsync();
+            // Not cancelled half-way: a reuse detected is a family revoked.
+            await db.SaveChangesAsync(CancellationToken.None);
             await sessions.EvictAsync([session.Id]);
             metrics.RefreshReuse.Add(1);
             return Reused();
         }
 
-        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == session.UserId);
-        if (await bans.IsBannedAsync(db, user))
+        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == session.UserId, cancellationToken);
+        if (await bans.IsBannedAsync(db, user, cancellationToken))
         {
             return Invalid();
         }
 
+        // The token is spent: its successor is stored even if the caller has gone.
         var next = tokens.Rotate(db, session);
-        await db.SaveChangesAsync();
-        return TypedResults.Ok(tokens.Response(user, session.Id, next, AuthenticationMethods.Read(session.Amr)));
+        await db.SaveChangesAsync(CancellationToken.None);
+        return tokens.Response(user, session.Id, next, AuthenticationMethods.Read(session.Amr));
     }
 
     private const string ReusedReason = "refresh_token_reused";
 
-    private static ProblemHttpResult Reused() => ApiProblem.Unauthorized("refresh_token_reused",
+    private static Refusal Reused() => IdentityRefusals.Unauthorized("refresh_token_reused",
         "This refresh token was already used, so it may have been stolen: its session has been ended on every device. Sign in again.");
 
-    private static ProblemHttpResult Invalid() =>
-        ApiProblem.Unauthorized("invalid_refresh_token", "The refresh token is not valid. Sign in again.");
+    private static Refusal Invalid() =>
+        IdentityRefusals.Unauthorized("invalid_refresh_token", "The refresh token is not valid. Sign in again.");
 }
 
-internal static class Logout
+/// <summary><c>POST /auth/logout</c>: ends the session (token family) of a refresh token; the same answer whether or not the token was known.</summary>
+public sealed class Logout(SpotlightDb db, SessionStateCache sessions, AuditLog audit, TimeProvider time)
 {
-    public static async Task<Results<NoContent, ValidationProblem>> Handle(
-        RefreshRequest request, SpotlightDb db, SessionStateCache sessions, AuditLog audit, TimeProvider time)
+    public async Task<Refusal?> HandleAsync(RefreshRequest request, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.RefreshToken) || request.RefreshToken.Length > 200)
+        if (Missing(request) is { } missing)
         {
-            return new Platform.Errors.FieldErrors().Add("refreshToken", "This field is required.").ToProblem();
+            return missing;
         }
 
-        var hash = TokenService.HashRefreshToken(request.RefreshToken);
-        var sessionId = await db.Set<RefreshToken>().Where(t => t.TokenHash == hash).Select(t => (Guid?)t.SessionId).SingleOrDefaultAsync();
+        var hash = TokenService.HashRefreshToken(request.RefreshToken!);
+        var sessionId = await db.Set<RefreshToken>().Where(t => t.TokenHash == hash).Select(t => (Guid?)t.SessionId).SingleOrDefaultAsync(cancellationToken);
         if (sessionId is { } id)
         {
             var now = time.GetUtcNow().UtcDateTime;
             var revoked = await db.Set<Session>().Where(s => s.Id == id && s.RevokedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "logout"));
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.RevokedAt, now).SetProperty(x => x.RevokedReason, "logout"), cancellationToken);
             if (revoked == 1)
             {
                 await audit.WriteAsync(db, "auth.logout", "session", id.ToString());
@@ -106,6 +107,11 @@ internal static class Logout
         }
 
         // The same answer whether or not the token was known: logging out is never an oracle.
-        return TypedResults.NoContent();
+        return null;
     }
+
+    internal static Refusal? Missing(RefreshRequest request) =>
+        string.IsNullOrWhiteSpace(request.RefreshToken) || request.RefreshToken.Length > 200
+            ? IdentityRefusals.Invalid("refreshToken", "This field is required.")
+            : null;
 }

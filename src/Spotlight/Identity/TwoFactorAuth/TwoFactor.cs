@@ -1,7 +1,5 @@
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -10,16 +8,11 @@ using Spotlight.Identity.Accounts;
 using Spotlight.Identity.Sessions;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
-using Spotlight.Platform.Http;
 using Spotlight.Platform.Security;
 
 namespace Spotlight.Identity;
 
 public sealed record TwoFactorSetupResponse(string OtpauthUri, string Secret, IReadOnlyList<string> RecoveryCodes);
-
-public sealed record TwoFactorCodeRequest(string? Code);
-
-public sealed record RecoveryCodesResponse(IReadOnlyList<string> RecoveryCodes);
 
 /// <summary>
 /// TOTP (RFC 6238) with Identity's authenticator key, plus ten single-use recovery codes. Every place that checks a code
@@ -104,10 +97,50 @@ public sealed class TwoFactor(
         await users.UpdateAsync(user);
         var secret = await users.GetAuthenticatorKeyAsync(user) ?? throw new InvalidOperationException("No authenticator key was stored.");
         var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, RecoveryCodeCount))?.ToList() ?? [];
+        return new TwoFactorSetupResponse(OtpauthUri(user, secret), secret, codes);
+    }
+
+    /// <summary>The key as an authenticator app reads it (typed in, or scanned as a QR code).</summary>
+    public string OtpauthUri(User user, string secret)
+    {
         var issuer = Uri.EscapeDataString(options.TotpIssuer);
         var label = Uri.EscapeDataString($"{options.TotpIssuer}:{user.Email}");
-        return new TwoFactorSetupResponse($"otpauth://totp/{label}?secret={secret}&issuer={issuer}&digits=6&period=30&algorithm=SHA1", secret, codes);
+        return $"otpauth://totp/{label}?secret={secret}&issuer={issuer}&digits=6&period=30&algorithm=SHA1";
     }
+
+    /// <summary>
+    /// A code checked for a signed-in caller counts toward the login lockout like a wrong password: a stolen access token
+    /// must not buy unlimited guesses. While locked the code is not even checked (nor a recovery code spent), and the
+    /// answer is the wrong-code answer.
+    /// </summary>
+    internal static async Task<bool> CheckSignedInCodeAsync(User user, string? code, Func<User, string, Task<bool>> verify, Lockout lockout, SpotlightDb db, string reason)
+    {
+        if (lockout.IsLockedOut(user))
+        {
+            return false;
+        }
+
+        if (string.IsNullOrWhiteSpace(code) || !await verify(user, code))
+        {
+            await lockout.RecordFailureAsync(db, user, reason);
+            return false;
+        }
+
+        await lockout.ResetAsync(db, user);
+        return true;
+    }
+
+    /// <summary>Turns two-factor authentication off and forgets the key and the recovery codes (Identity gives the account a new stamp).</summary>
+    internal static async Task TurnOffAsync(UserManager<User> users, User user)
+    {
+        await users.SetTwoFactorEnabledAsync(user, false);
+        await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "AuthenticatorKey");
+        await users.RemoveAuthenticationTokenAsync(user, "[AspNetUserStore]", "RecoveryCodes");
+    }
+
+    internal static readonly Refusal WrongCode = IdentityRefusals.Invalid("code", "The code is wrong or expired.");
+
+    internal static readonly Refusal NotOn = Refusal.Conflict("two_factor_disabled", "Two-factor authentication is not on.");
 
     private static string Clean(string? code) => (code ?? "").Replace(" ", "", StringComparison.Ordinal).Trim();
 
@@ -158,120 +191,6 @@ internal static class Base32
 
         return [.. output];
     }
-}
-
-internal static class TwoFactorApi
-{
-    public static async Task<Results<Ok<TwoFactorSetupResponse>, ProblemHttpResult>> Setup(ClaimsPrincipal caller, UserManager<User> users, TwoFactor twoFactor, SpotlightDb db)
-    {
-        var user = await users.FindByIdAsync(caller.UserId().ToString());
-        if (user is null)
-        {
-            return ApiProblem.NotFound();
-        }
-
-        if (user.TwoFactorEnabled)
-        {
-            return ApiProblem.Conflict("two_factor_enabled", "Two-factor authentication is already on; disable it first to enrol a new authenticator.");
-        }
-
-        // An account with a passkey adds TOTP only from a session that used it (a password alone must not add a factor).
-        if (await Passkeys.SecondFactorStepUp.IsMissingAsync(db, caller, user.Id, totpEnabled: false, default))
-        {
-            return Passkeys.SecondFactorStepUp.Problem();
-        }
-
-        return TypedResults.Ok(await twoFactor.SetupAsync(user));
-    }
-
-    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Enable(
-        TwoFactorCodeRequest request, ClaimsPrincipal caller, UserManager<User> users, TwoFactor twoFactor, SpotlightDb db, AuditLog audit)
-    {
-        var user = await users.FindByIdAsync(caller.UserId().ToString());
-        if (user is null)
-        {
-            return ApiProblem.NotFound();
-        }
-
-        if (!await twoFactor.VerifyTotpAsync(user, request.Code))
-        {
-            return ApiProblem.Validation("code", "The code is wrong or expired. Call /2fa/setup first, then send the current 6-digit code.");
-        }
-
-        await twoFactor.EnableAsync(user, caller.SessionId());
-        await audit.WriteAsync(db, "auth.2fa_enabled", "user", user.Id.ToString());
-        return TypedResults.NoContent();
-    }
-
-    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Disable(
-        TwoFactorCodeRequest request, ClaimsPrincipal caller, UserManager<User> users, TwoFactor twoFactor, Lockout lockout, SpotlightDb db, AuditLog audit)
-    {
-        var user = await users.FindByIdAsync(caller.UserId().ToString());
-        if (user is null)
-        {
-            return ApiProblem.NotFound();
-        }
-
-        if (!user.TwoFactorEnabled)
-        {
-            return ApiProblem.Conflict("two_factor_disabled", "Two-factor authentication is not on.");
-        }
-
-        if (!await CheckCodeAsync(user, request.Code, twoFactor.VerifyLoginCodeAsync, lockout, db, "wrong_totp_on_disable"))
-        {
-            return WrongCode();
-        }
-
-        user = await users.FindByIdAsync(user.Id.ToString());
-        await users.SetTwoFactorEnabledAsync(user!, false);
-        await users.RemoveAuthenticationTokenAsync(user!, "[AspNetUserStore]", "AuthenticatorKey");
-        await users.RemoveAuthenticationTokenAsync(user!, "[AspNetUserStore]", "RecoveryCodes");
-        await audit.WriteAsync(db, "auth.2fa_disabled", "user", user!.Id.ToString());
-        return TypedResults.NoContent();
-    }
-
-    public static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> NewRecoveryCodes(
-        TwoFactorCodeRequest request, ClaimsPrincipal caller, UserManager<User> users, TwoFactor twoFactor, Lockout lockout, SpotlightDb db, AuditLog audit)
-    {
-        var user = await users.FindByIdAsync(caller.UserId().ToString());
-        if (user is null || !user.TwoFactorEnabled)
-        {
-            return ApiProblem.Conflict("two_factor_disabled", "Two-factor authentication is not on.");
-        }
-
-        if (!await CheckCodeAsync(user, request.Code, twoFactor.VerifyTotpAsync, lockout, db, "wrong_totp_on_recovery_codes"))
-        {
-            return WrongCode();
-        }
-
-        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(user, TwoFactor.RecoveryCodeCount))?.ToList() ?? [];
-        await audit.WriteAsync(db, "auth.2fa_recovery_codes_regenerated", "user", user.Id.ToString());
-        return TypedResults.Ok(new RecoveryCodesResponse(codes));
-    }
-
-    /// <summary>
-    /// A code checked for a signed-in caller counts toward the login lockout like a wrong password: a stolen access token
-    /// must not buy unlimited guesses. While locked the code is not even checked (nor a recovery code spent), and the
-    /// answer is the wrong-code answer.
-    /// </summary>
-    private static async Task<bool> CheckCodeAsync(User user, string? code, Func<User, string, Task<bool>> verify, Lockout lockout, SpotlightDb db, string reason)
-    {
-        if (lockout.IsLockedOut(user))
-        {
-            return false;
-        }
-
-        if (string.IsNullOrWhiteSpace(code) || !await verify(user, code))
-        {
-            await lockout.RecordFailureAsync(db, user, reason);
-            return false;
-        }
-
-        await lockout.ResetAsync(db, user);
-        return true;
-    }
-
-    private static ValidationProblem WrongCode() => ApiProblem.Validation("code", "The code is wrong or expired.");
 }
 
 /// <summary>

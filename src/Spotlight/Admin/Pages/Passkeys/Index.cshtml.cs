@@ -1,12 +1,9 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using Spotlight.Admin.Console;
-using Spotlight.Data;
+using Spotlight.Identity;
 using Spotlight.Identity.Passkeys;
-using Spotlight.Platform.Audit;
-using Spotlight.Platform.Errors;
+using Spotlight.Identity.Staff;
 
 namespace Spotlight.Admin.Pages.Passkeys;
 
@@ -15,86 +12,81 @@ namespace Spotlight.Admin.Pages.Passkeys;
 /// Open during two-factor enrolment: a passkey satisfies <c>Admin:RequireTwoFactor</c> as well as an authenticator app.
 /// </summary>
 [AllowDuringEnrolment]
-public sealed class IndexModel(SpotlightDb db, PasskeyCeremonies ceremonies, AuditLog audit, TimeProvider time) : AdminPage
+public sealed class IndexModel(ListPasskeys list, TimeProvider time) : AdminPage
 {
-    public IReadOnlyList<PasskeyCredential> Passkeys { get; private set; } = [];
+    public IReadOnlyList<PasskeyResponse> Passkeys { get; private set; } = [];
 
     public List<string> Errors { get; } = [];
 
     public bool Enrolling => User.HasClaim(AdminCookie.EnrolmentPendingClaim, "true");
 
+    /// <summary>The console asked for every factor the account has at sign-in: no step-up here.</summary>
+    private Caller Me => Caller.Console(CurrentUserId, null);
+
     public async Task OnGetAsync() => await LoadAsync();
 
     /// <summary>Creation options for the browser (called by admin.js with the form's antiforgery token).</summary>
-    public async Task<IActionResult> OnPostBeginAsync()
+    public async Task<IActionResult> OnPostBeginAsync([FromServices] BeginPasskeyRegistration begin)
     {
-        var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == CurrentUserId, HttpContext.RequestAborted);
-        var begun = await ceremonies.BeginRegistrationAsync(user, HttpContext.RequestAborted);
+        var begun = await begin.HandleAsync(Me, HttpContext.RequestAborted);
         return begun.Refusal is { } refusal ? StatusCode(refusal.Status, new { refusal.Code, refusal.Detail }) : new JsonResult(begun.Value);
     }
 
-    public async Task<IActionResult> OnPostRegisterAsync(Guid ceremonyId, string? credential, string? name)
+    public async Task<IActionResult> OnPostRegisterAsync(
+        Guid ceremonyId, string? credential, string? name, [FromServices] FinishPasskeyRegistration finish, [FromServices] StaffAccounts accounts)
     {
         if (ParseCredential(credential) is not { } parsed)
         {
-            Errors.Add("The browser sent no passkey. Try again, and complete the prompt of your device or security key.");
-            await LoadAsync();
-            return Page();
+            return await FailAsync("The browser sent no passkey. Try again, and complete the prompt of your device or security key.");
         }
 
-        var added = await ceremonies.FinishRegistrationAsync(CurrentUserId, ceremonyId, parsed, string.IsNullOrWhiteSpace(name) ? null : name, HttpContext.RequestAborted);
+        var added = await finish.HandleAsync(Me, new PasskeyRegistrationRequest(ceremonyId, string.IsNullOrWhiteSpace(name) ? null : name, parsed), HttpContext.RequestAborted);
         if (added.Refusal is { } refusal)
         {
-            Errors.Add(refusal.Detail);
-            await LoadAsync();
-            return Page();
+            return await FailAsync(refusal.Detail);
         }
 
-        if (Enrolling)
+        if (Enrolling && await accounts.FindAsync(CurrentUserId, HttpContext.RequestAborted) is { } account)
         {
             // The passkey is this account's second factor now: sign in again without the enrolment restriction.
-            var user = await db.Users.AsNoTracking().SingleAsync(u => u.Id == CurrentUserId, HttpContext.RequestAborted);
-            var signedInAt = long.TryParse(User.FindFirst(AdminCookie.SignedInAtClaim)?.Value, out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : time.GetUtcNow();
-            // The same server-side session and the same sign-in methods: enrolling is not signing in with the new factor.
-            var amr = User.FindAll(Identity.Tokens.AuthenticationMethods.Claim).Select(c => c.Value).ToList();
-            var sessionId = Guid.TryParse(User.FindFirst(AdminCookie.SessionClaim)?.Value, out var sid) ? sid : Guid.Empty;
-            await HttpContext.SignInAsync(AdminCookie.Scheme, AdminCookie.CreatePrincipal(user, signedInAt, enrolmentPending: false, amr, sessionId),
-                new AuthenticationProperties { IsPersistent = false, AllowRefresh = true });
+            await AdminCookie.SignInAgainAsync(HttpContext, account, enrolmentPending: false, time);
         }
 
         Flash($"Passkey “{added.Value!.Name}” added.");
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostRenameAsync(Guid id, string? name)
+    public async Task<IActionResult> OnPostRenameAsync(Guid id, string? name, [FromServices] RenamePasskey rename)
     {
-        var result = await PasskeysApi.Rename(id, new PasskeyRenameRequest(name), User, db, audit, HttpContext.RequestAborted);
-        if (ApiOutcome.Error(result.Result) is { } error)
+        var renamed = await rename.HandleAsync(CurrentUserId, id, new PasskeyRenameRequest(name), HttpContext.RequestAborted);
+        if (renamed.Refusal is { } refusal)
         {
-            Errors.Add(ApiOutcome.IsNotFound(result.Result) ? "No passkey of yours has this id." : error);
-            await LoadAsync();
-            return Page();
+            return await FailAsync(refusal.Status == StatusCodes.Status404NotFound ? "No passkey of yours has this id." : refusal.Message());
         }
 
         Flash("Passkey renamed.");
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostRemoveAsync(Guid id)
+    public async Task<IActionResult> OnPostRemoveAsync(Guid id, [FromServices] RemovePasskey remove)
     {
-        if (!await PasskeysApi.RemoveOwnAsync(id, CurrentUserId, db, audit, HttpContext.RequestAborted))
+        if (await remove.HandleAsync(Me, id, HttpContext.RequestAborted) is not null)
         {
-            Errors.Add("No passkey of yours has this id.");
-            await LoadAsync();
-            return Page();
+            return await FailAsync("No passkey of yours has this id.");
         }
 
         Flash("Passkey removed: it can no longer sign in.");
         return RedirectToPage();
     }
 
-    private async Task LoadAsync() =>
-        Passkeys = await db.Set<PasskeyCredential>().AsNoTracking().Where(p => p.UserId == CurrentUserId).OrderBy(p => p.Id).ToListAsync(HttpContext.RequestAborted);
+    private async Task<IActionResult> FailAsync(string error)
+    {
+        Errors.Add(error);
+        await LoadAsync();
+        return Page();
+    }
+
+    private async Task LoadAsync() => Passkeys = (await list.HandleAsync(CurrentUserId, HttpContext.RequestAborted)).Items;
 
     internal static JsonElement? ParseCredential(string? credential)
     {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Admin.AuditTrail;
@@ -7,8 +6,8 @@ using Spotlight.Data;
 using Spotlight.Identity;
 using Spotlight.Identity.Administration;
 using Spotlight.Identity.Sessions;
-using Spotlight.Identity.Tokens;
 using Spotlight.Platform.Audit;
+using Spotlight.Platform.Errors;
 using Spotlight.Platform.Paging;
 using Spotlight.Wallet;
 using Spotlight.Admin.Money;
@@ -19,8 +18,7 @@ namespace Spotlight.Admin.Pages.Users;
 /// One account: profile, roles, tier, sessions and its audit trail; for administrators, the actions of the API
 /// (ban, unban, roles, tier, revoke sessions, reset 2FA), each behind a confirmation, each audit-logged by the API's handler.
 /// </summary>
-public sealed class DetailModel(
-    SpotlightDb db, TimeProvider time, AuditLog audit, SessionRevoker sessions, SessionStateCache cache, AccountBans bans, UserManager<User> users, IWalletReadModel wallet) : AdminPage
+public sealed class DetailModel(SpotlightDb db, GetAdminUser getUser, ListSessions sessions, IWalletReadModel wallet) : AdminPage
 {
     [BindProperty(SupportsGet = true)]
     public Guid Id { get; set; }
@@ -36,7 +34,7 @@ public sealed class DetailModel(
 
     public AdminUserResponse? Account { get; private set; }
 
-    public IReadOnlyList<Session> ActiveSessions { get; private set; } = [];
+    public IReadOnlyList<SessionResponse> ActiveSessions { get; private set; } = [];
 
     public IReadOnlyList<AuditEntryResponse> AuditEntries { get; private set; } = [];
 
@@ -50,46 +48,45 @@ public sealed class DetailModel(
 
     public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Missing();
 
-    public Task<IActionResult> OnPostBanAsync() => RunAsync("ban", async () =>
-        (await AdminUsersApi.Ban(Id, new BanRequest(Reason), User, db, bans, time, HttpContext.RequestAborted)).Result, "banned; their sessions and tokens have ended");
+    public Task<IActionResult> OnPostBanAsync([FromServices] BanUser ban) => RunAsync("ban", async cancellationToken =>
+        (await ban.HandleAsync(CurrentUserId, Id, new BanRequest(Reason), cancellationToken)).Refusal, "banned; their sessions and tokens have ended");
 
-    public Task<IActionResult> OnPostUnbanAsync() => RunAsync("unban", async () =>
-        (await AdminUsersApi.Unban(Id, db, audit, time)).Result, "unbanned");
+    public Task<IActionResult> OnPostUnbanAsync([FromServices] UnbanUser unban) => RunAsync("unban", async cancellationToken =>
+        (await unban.HandleAsync(Id, cancellationToken)).Refusal, "unbanned");
 
-    public Task<IActionResult> OnPostRolesAsync() => RunAsync("roles", async () =>
-        (await AdminUsersApi.SetRoles(Id, new SetRolesRequest([.. Roles]), User, db, audit, cache, time)).Result, "given new roles");
+    public Task<IActionResult> OnPostRolesAsync([FromServices] SetUserRoles setRoles) => RunAsync("roles", async cancellationToken =>
+        (await setRoles.HandleAsync(CurrentUserId, Id, new SetRolesRequest([.. Roles]), cancellationToken)).Refusal, "given new roles");
 
-    public Task<IActionResult> OnPostTierAsync() => RunAsync("tier", async () =>
-        (await AdminUsersApi.SetTier(Id, new SetTierRequest(Tier), db, audit, cache, time)).Result, "moved to another tier");
+    public Task<IActionResult> OnPostTierAsync([FromServices] SetUserTier setTier) => RunAsync("tier", async cancellationToken =>
+        (await setTier.HandleAsync(Id, new SetTierRequest(Tier), cancellationToken)).Refusal, "moved to another tier");
 
-    public Task<IActionResult> OnPostRevokeSessionsAsync() => RunAsync("sessions", async () =>
-        (await AdminUsersApi.RevokeSessions(Id, db, sessions, audit)).Result, "signed out of every session");
+    public Task<IActionResult> OnPostRevokeSessionsAsync([FromServices] RevokeUserSessions revoke) =>
+        RunAsync("sessions", cancellationToken => revoke.HandleAsync(Id, cancellationToken), "signed out of every session");
 
-    public Task<IActionResult> OnPostResetTwoFactorAsync() => RunAsync("2fa", async () =>
-        (await AdminUsersApi.ResetTwoFactor(Id, users, db, audit, cache)).Result, "left without two-factor authentication");
+    public Task<IActionResult> OnPostResetTwoFactorAsync([FromServices] ResetUserTwoFactor reset) =>
+        RunAsync("2fa", cancellationToken => reset.HandleAsync(Id, cancellationToken), "left without two-factor authentication");
 
-    private async Task<IActionResult> RunAsync(string action, Func<Task<IResult>> run, string done)
+    private async Task<IActionResult> RunAsync(string action, Func<CancellationToken, Task<Refusal?>> run, string done)
     {
         if (!IsAdmin)
         {
             return Forbid(AdminCookie.Scheme);
         }
 
-        var result = await run();
-        if (ApiOutcome.IsNotFound(result))
+        if (await run(HttpContext.RequestAborted) is { } refusal)
         {
-            return Missing();
-        }
+            if (refusal.Status == StatusCodes.Status404NotFound)
+            {
+                return Missing();
+            }
 
-        if (ApiOutcome.Error(result) is { } error)
-        {
             FailedAction = action;
-            Errors.Add(error);
+            Errors.Add(refusal.Message());
             db.ChangeTracker.Clear();
             return await LoadAsync(keepInput: true) ? Page() : Missing();
         }
 
-        var handle = await db.Users.AsNoTracking().Where(u => u.Id == Id).Select(u => u.UserName).SingleAsync();
+        var handle = (await getUser.HandleAsync(Id, HttpContext.RequestAborted)).Value?.Handle;
         Flash($"@{handle} was {done}.");
         return RedirectToPage(new { id = Id });
     }
@@ -106,22 +103,19 @@ public sealed class DetailModel(
 
     private async Task<bool> LoadAsync(bool keepInput = false)
     {
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == Id);
-        if (user is null)
+        if ((await getUser.HandleAsync(Id, HttpContext.RequestAborted)).Value is not { } account)
         {
             return false;
         }
 
-        Account = AdminUserResponse.From(user, time.GetUtcNow());
+        Account = account;
         if (!keepInput)
         {
             Roles = [.. Account.Roles];
             Tier = Account.Tier;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        ActiveSessions = await db.Set<Session>().AsNoTracking().Where(s => s.UserId == Id && s.RevokedAt == null && s.ExpiresAt > now)
-            .OrderByDescending(s => s.LastUsedAt).Take(50).ToListAsync();
+        ActiveSessions = (await sessions.HandleAsync(Id, currentSession: null, take: 50, HttpContext.RequestAborted)).Items;
         var id = Id.ToString();
         var trail = db.Set<AuditEntry>().AsNoTracking().Where(e => e.TargetId == id || e.ActorId == Id);
         if (!IsAdmin)

@@ -1,13 +1,12 @@
 using Microsoft.AspNetCore.Mvc;
 using Spotlight.Admin.Console;
-using Spotlight.Data;
 using Spotlight.Identity.Administration;
 using Spotlight.Platform.Paging;
 
 namespace Spotlight.Admin.Pages.Users;
 
 /// <summary>Accounts by email or handle, newest first, 25 a page (the API's search, so both find the same accounts).</summary>
-public sealed class IndexModel(SpotlightDb db, TimeProvider time) : AdminPage
+public sealed class IndexModel(SearchUsers search) : AdminPage
 {
     public const int PageSize = 25;
 
@@ -29,14 +28,12 @@ public sealed class IndexModel(SpotlightDb db, TimeProvider time) : AdminPage
             return;
         }
 
-        var result = await AdminUsersApi.Search(db, time, Query, PageSize, Cursor);
-        if (result.Result is Microsoft.AspNetCore.Http.HttpResults.Ok<Page<AdminUserResponse>> ok)
-        {
-            Results = ok.Value!;
-        }
-        else
+        if (!PageRequest.TryParse(PageSize, Cursor, out var page, out _))
         {
             Errors.Add("This page link is no longer valid. Start the search again.");
+            return;
         }
+
+        Results = await search.HandleAsync(Query, page, HttpContext.RequestAborted);
     }
 }

@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Platform.Errors;
-using Spotlight.Platform.Http;
 
 namespace Spotlight.Identity.Accounts;
 
@@ -16,31 +13,26 @@ namespace Spotlight.Identity.Accounts;
 /// </summary>
 public sealed record UpdateMeRequest(string? DisplayName, string? Bio, string? AvatarUrl);
 
-internal static class MeApi
+/// <summary><c>PATCH /me</c>: the caller changes their display name, bio or avatar.</summary>
+public sealed class UpdateMe(SpotlightDb db)
 {
     public const int AvatarUrlMaxLength = 2048;
 
-    public static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> Get(ClaimsPrincipal caller, SpotlightDb db)
-    {
-        var id = caller.UserId();
-        var user = await db.Users.AsNoTracking().SingleOrDefaultAsync(u => u.Id == id);
-        return user is null ? ApiProblem.NotFound("The account no longer exists.") : TypedResults.Ok(MeResponse.From(user));
-    }
+    internal static readonly Refusal Gone = Refusal.NotFound("The account no longer exists.");
 
-    public static async Task<Results<Ok<MeResponse>, ValidationProblem, ProblemHttpResult>> Update(UpdateMeRequest request, ClaimsPrincipal caller, SpotlightDb db)
+    public async Task<Outcome<MeResponse>> HandleAsync(Guid userId, UpdateMeRequest request, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors().MaxLength("displayName", request.DisplayName, 50).MaxLength("bio", request.Bio, 500);
         CheckAvatarUrl(errors, request.AvatarUrl);
         if (errors.Any)
         {
-            return errors.ToProblem();
+            return errors.ToRefusal();
         }
 
-        var id = caller.UserId();
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == id);
+        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, cancellationToken);
         if (user is null)
         {
-            return ApiProblem.NotFound("The account no longer exists.");
+            return Gone;
         }
 
         if (request.DisplayName is not null)
@@ -58,8 +50,8 @@ internal static class MeApi
             user.AvatarUrl = Blank(request.AvatarUrl);
         }
 
-        await db.SaveChangesAsync();
-        return TypedResults.Ok(MeResponse.From(user));
+        await db.SaveChangesAsync(cancellationToken);
+        return MeResponse.From(user);
     }
 
     /// <summary>
