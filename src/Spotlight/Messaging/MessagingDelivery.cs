@@ -1,12 +1,9 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Messaging.Conversations;
 using Spotlight.Messaging.Messages;
 using Spotlight.Realtime;
-using Spotlight.Realtime.Connections;
 using Spotlight.Realtime.Fanout;
-using Spotlight.Realtime.Hub;
 
 namespace Spotlight.Messaging;
 
@@ -18,15 +15,13 @@ namespace Spotlight.Messaging;
 /// </summary>
 internal sealed class MessagingDelivery(
     IServiceScopeFactory scopes,
-    IHubContext<RealtimeHub, IRealtimeClient> hub,
-    LocalConnections connections,
-    SignalBodies bodies,
-    RealtimeMetrics metrics) : ISignalDelivery
+    IRealtimeLocalSender sender,
+    SignalBodies bodies) : ISignalDelivery
 {
     private const int MaxCachedConversations = 20_000;
     private readonly Dictionary<Guid, Guid[]> _members = [];
 
-    public IReadOnlyCollection<string> Kinds { get; } = [SignalKinds.Message, SignalKinds.Read, SignalKinds.Typing, SignalKinds.Members];
+    public IReadOnlyCollection<string> Kinds { get; } = [MessagingSignals.Message, MessagingSignals.Read, MessagingSignals.Typing, MessagingSignals.Members];
 
     public void Reset() => _members.Clear();
 
@@ -42,7 +37,7 @@ internal sealed class MessagingDelivery(
         var uncached = signals.Where(s => s.ConversationId is not null).Select(s => s.ConversationId!.Value).Distinct().Where(c => !_members.ContainsKey(c)).ToList();
         await LoadMembersAsync(db, uncached, cancellationToken);
         var unread = signals
-            .Where(s => s.Kind == SignalKinds.Message && s.SubjectId is not null && !bodies.Has(s.Id) && LocalGroups(s.ConversationId!.Value, except: null).Count > 0)
+            .Where(s => s.Kind == MessagingSignals.Message && s.SubjectId is not null && !bodies.Has(s.Id) && LocalMembers(s.ConversationId!.Value, except: null).Count > 0)
             .Select(s => s.SubjectId!.Value).Distinct().ToList();
         var read = unread.Count == 0 ? [] : await MessageReader.LoadAsync(db, unread, cancellationToken);
 
@@ -55,60 +50,56 @@ internal sealed class MessagingDelivery(
 
             switch (signal.Kind)
             {
-                case SignalKinds.Members when signal.UserId is { } removed:
-                    if (connections.Has(removed))
-                    {
-                        Send(hub.Clients.Group(RealtimeHub.UserGroup(removed)).Conversation(new ConversationEvent(conversationId, ConversationChange.Removed)));
-                    }
+                case MessagingSignals.Members when signal.UserId is { } removed:
+                    sender.Send([removed], MessagingEvents.Conversation, new ConversationEvent(conversationId, ConversationChange.Removed));
 
                     break;
-                case SignalKinds.Members:
+                case MessagingSignals.Members:
                     _members.Remove(conversationId);
                     await LoadMembersAsync(db, [conversationId], cancellationToken);
-                    SendTo(LocalGroups(conversationId, except: null), c => c.Conversation(new ConversationEvent(conversationId, signal.Data ?? ConversationChange.Members)));
+                    SendTo(conversationId, except: null, MessagingEvents.Conversation, new ConversationEvent(conversationId, signal.Data ?? ConversationChange.Members));
                     break;
-                case SignalKinds.Message:
+                case MessagingSignals.Message:
                     var body = bodies.Take<MessageResponse>(signal.Id) ?? read.GetValueOrDefault(signal.SubjectId ?? Guid.Empty);
                     if (body is not null)
                     {
-                        SendTo(LocalGroups(conversationId, except: null), c => c.Message(body));
+                        SendTo(conversationId, except: null, MessagingEvents.Message, body);
                     }
 
                     break;
-                case SignalKinds.Read when signal.UserId is { } reader && signal.SubjectId is { } messageId:
+                case MessagingSignals.Read when signal.UserId is { } reader && signal.SubjectId is { } messageId:
                     var receipt = new ReadEvent(conversationId, reader, messageId, signal.Number ?? 0, signal.At ?? DateTime.UtcNow);
-                    SendTo(LocalGroups(conversationId, except: null), c => c.Read(receipt));
+                    SendTo(conversationId, except: null, MessagingEvents.Read, receipt);
                     break;
-                case SignalKinds.Typing when signal.UserId is { } typist:
-                    SendTo(LocalGroups(conversationId, except: typist), c => c.Typing(new TypingEvent(conversationId, typist)));
+                case MessagingSignals.Typing when signal.UserId is { } typist:
+                    SendTo(conversationId, except: typist, MessagingEvents.Typing, new TypingEvent(conversationId, typist));
                     break;
             }
         }
     }
 
-    private List<string> LocalGroups(Guid conversationId, Guid? except)
+    private List<Guid> LocalMembers(Guid conversationId, Guid? except)
     {
-        var groups = new List<string>();
+        var here = new List<Guid>();
         foreach (var userId in _members.GetValueOrDefault(conversationId) ?? [])
         {
-            if (userId != except && connections.Has(userId))
+            if (userId != except && sender.IsConnected(userId))
             {
-                groups.Add(RealtimeHub.UserGroup(userId));
+                here.Add(userId);
             }
         }
 
-        return groups;
+        return here;
     }
 
-    private void SendTo(List<string> groups, Func<IRealtimeClient, Task> send)
+    private void SendTo(Guid conversationId, Guid? except, string eventName, object payload)
     {
-        if (groups.Count > 0)
+        var here = LocalMembers(conversationId, except);
+        if (here.Count > 0)
         {
-            Send(send(hub.Clients.Groups(groups)));
+            sender.Send(here, eventName, payload);
         }
     }
-
-    private void Send(Task send) => Sends.Forget(send, metrics);
 
     private async Task LoadMembersAsync(SpotlightDb db, List<Guid> conversationIds, CancellationToken cancellationToken)
     {

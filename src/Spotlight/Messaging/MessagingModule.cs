@@ -4,6 +4,8 @@ using Spotlight.Messaging.Messages;
 using Spotlight.Platform;
 using Spotlight.Platform.Storage;
 using Spotlight.Realtime.Fanout;
+using Spotlight.Realtime.Hub;
+using Spotlight.Realtime.Presence;
 
 namespace Spotlight.Messaging;
 
@@ -18,6 +20,14 @@ public static class MessagingModule
                 "Messaging: MaxGroupMembers must be at least 2, MaxAttachmentBytes and UnattachedUploadMinutes at least 1.")
             .ServedAsValue();
         services.AddSingleton<MessagingMetrics>();
+        services.AddScoped<ConversationReader>();
+        services.AddScoped<NewMembers>();
+        services.AddScoped<CreateConversation>();
+        services.AddScoped<ListConversations>();
+        services.AddScoped<GetConversation>();
+        services.AddScoped<RenameConversation>();
+        services.AddScoped<AddMembers>();
+        services.AddScoped<RemoveMember>();
         services.AddScoped<PostMessage>();
         services.AddScoped<MessageHistory>();
         services.AddScoped<ChangeMessage>();
@@ -26,7 +36,12 @@ public static class MessagingModule
         services.AddScoped<TypingNotices>();
         services.AddScoped<IConversationDirectory, ConversationDirectory>();
         services.AddSingleton<IAttachmentStore, LocalDiskAttachmentStore>();
+        services.AddScoped<UploadAttachment>();
+        services.AddScoped<ReadAttachment>();
+        services.AddScoped<DeleteAttachment>();
         services.AddSingleton<ISignalDelivery, MessagingDelivery>();
+        services.AddScoped<IConversationCommands, MessagingHubCommands>();
+        services.AddPresenceAudience<ConversationPartnersSeePresence>();
         services.AddUserStorage<AttachmentStorage>(builder.Configuration);
         // Often enough that an unattached upload outlives its allowance by minutes, not by another hour.
         services.AddJob<AttachmentCleanupJob>(every: TimeSpan.FromMinutes(5));

@@ -1,6 +1,5 @@
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
-using Spotlight.Data;
+using Spotlight.Identity.Users;
 
 namespace Spotlight.Notifications;
 
@@ -13,14 +12,14 @@ public sealed record UnreadCountResponse(long Count);
 
 internal static class NotificationReader
 {
-    public static async Task<List<NotificationResponse>> ToResponsesAsync(SpotlightDb db, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
+    /// <summary>The actors' cards come from Identity's directory (banned actors too: the notification happened).</summary>
+    public static async Task<List<NotificationResponse>> ToResponsesAsync(IUserDirectory users, IReadOnlyList<Notification> notifications, CancellationToken cancellationToken)
     {
         var actorIds = notifications.Where(n => n.ActorId is not null).Select(n => n.ActorId!.Value).Distinct().ToList();
-        var actors = actorIds.Count == 0
-            ? []
-            : await db.Users.AsNoTracking().Where(u => actorIds.Contains(u.Id))
-                .Select(u => new ActorResponse(u.Id, u.UserName ?? "", u.DisplayName, u.AvatarUrl)).ToDictionaryAsync(a => a.Id, cancellationToken);
-        return notifications.Select(n => new NotificationResponse(n.Id, n.Type, n.ActorId is { } actor ? actors.GetValueOrDefault(actor) : null, n.SubjectId,
+        var actors = await users.FactsAsync(actorIds, cancellationToken);
+        return notifications.Select(n => new NotificationResponse(n.Id, n.Type, n.ActorId is { } actor && actors.GetValueOrDefault(actor) is { } a
+                ? new ActorResponse(a.Id, a.Handle, a.DisplayName, a.AvatarUrl)
+                : null, n.SubjectId,
             n.Data is null ? null : JsonDocument.Parse(n.Data).RootElement.Clone(), n.CreatedAt, n.ReadAt)).ToList();
     }
 }

@@ -45,13 +45,13 @@ internal sealed class EventNotifier<TEvent>(NotificationRule<TEvent> rule, Notif
 /// "New message" for the members who are offline when the outbox delivers <see cref="MessagePosted"/> (those online got
 /// the message itself). One unread message notification per conversation: while one is unread, later messages add none.
 /// </summary>
-internal sealed class OfflineMessageNotifier(SpotlightDb db, IPresence presence, Notifier notifier) : IDomainEventHandler<MessagePosted>
+internal sealed class OfflineMessageNotifier(SpotlightDb db, IConversationDirectory conversations, IPresence presence, Notifier notifier) : IDomainEventHandler<MessagePosted>
 {
     public async Task HandleAsync(MessagePosted posted, EventContext context, CancellationToken cancellationToken)
     {
-        var offline = await db.Set<ConversationMember>().AsNoTracking()
-            .Where(m => m.ConversationId == posted.ConversationId && m.UserId != posted.SenderId && !presence.OnlineUsers().Contains(m.UserId))
-            .Select(m => m.UserId).ToListAsync(cancellationToken);
+        var offline = await conversations.MemberIds(posted.ConversationId)
+            .Where(u => u != posted.SenderId && !presence.OnlineUsers().Contains(u))
+            .ToListAsync(cancellationToken);
         if (offline.Count == 0)
         {
             return;

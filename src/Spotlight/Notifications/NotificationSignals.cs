@@ -1,24 +1,26 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Users;
 using Spotlight.Notifications.Delivery;
 using Spotlight.Platform.Jobs;
 using Spotlight.Realtime;
-using Spotlight.Realtime.Connections;
 using Spotlight.Realtime.Fanout;
-using Spotlight.Realtime.Hub;
 
 namespace Spotlight.Notifications;
 
 /// <summary>Shows a new notification to its user's connections on this node (the hub's <c>notification</c> event).</summary>
 internal sealed class NotificationSignalDelivery(
     IServiceScopeFactory scopes,
-    IHubContext<RealtimeHub, IRealtimeClient> hub,
-    LocalConnections connections,
-    SignalBodies bodies,
-    RealtimeMetrics metrics) : ISignalDelivery
+    IRealtimeLocalSender sender,
+    SignalBodies bodies) : ISignalDelivery
 {
-    public IReadOnlyCollection<string> Kinds { get; } = [SignalKinds.Notification];
+    /// <summary>The signal's kind: a notification was stored (its id and user; the body is read here or taken from <see cref="SignalBodies"/>).</summary>
+    public const string Kind = "notification";
+
+    /// <summary>The hub event: a <see cref="NotificationResponse"/>.</summary>
+    public const string Event = "notification";
+
+    public IReadOnlyCollection<string> Kinds { get; } = [Kind];
 
     public void Reset()
     {
@@ -26,7 +28,7 @@ internal sealed class NotificationSignalDelivery(
 
     public async Task DeliverAsync(IReadOnlyList<RealtimeSignal> signals, CancellationToken cancellationToken)
     {
-        var here = signals.Where(s => s.UserId is { } user && s.SubjectId is not null && connections.Has(user)).ToList();
+        var here = signals.Where(s => s.UserId is { } user && s.SubjectId is not null && sender.IsConnected(user)).ToList();
         var missing = here.Where(s => !bodies.Has(s.Id)).Select(s => s.SubjectId!.Value).ToList();
         var read = new Dictionary<Guid, NotificationResponse>();
         if (missing.Count > 0)
@@ -34,15 +36,15 @@ internal sealed class NotificationSignalDelivery(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<SpotlightDb>();
             var rows = await db.Set<Notification>().AsNoTracking().Where(n => missing.Contains(n.Id)).ToListAsync(cancellationToken);
-            read = (await NotificationReader.ToResponsesAsync(db, rows, cancellationToken)).ToDictionary(n => n.Id);
+            read = (await NotificationReader.ToResponsesAsync(scope.ServiceProvider.GetRequiredService<IUserDirectory>(), rows, cancellationToken)).ToDictionary(n => n.Id);
         }
 
         foreach (var signal in signals)
         {
             var body = bodies.Take<NotificationResponse>(signal.Id) ?? read.GetValueOrDefault(signal.SubjectId ?? Guid.Empty);
-            if (body is not null && signal.UserId is { } userId && connections.Has(userId))
+            if (body is not null && signal.UserId is { } userId)
             {
-                Sends.Forget(hub.Clients.Group(RealtimeHub.UserGroup(userId)).Notification(body), metrics);
+                sender.Send([userId], Event, body);
             }
         }
     }

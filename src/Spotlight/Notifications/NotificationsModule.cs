@@ -25,6 +25,12 @@ public static class NotificationsModule
         var options = builder.Configuration.ReadSettings<NotificationOptions>(NotificationOptions.Section); // the delivery job's interval
         services.AddSingleton<NotificationMetrics>();
         services.AddScoped<Notifier>();
+        services.AddScoped<ListNotifications>();
+        services.AddScoped<CountUnreadNotifications>();
+        services.AddScoped<MarkNotificationsRead>();
+        services.AddScoped<RegisterPushDevice>();
+        services.AddScoped<ListPushDevices>();
+        services.AddScoped<RemovePushDevice>();
         services.AddSingleton<ISignalDelivery, NotificationSignalDelivery>();
         services.AddJob<NotificationDeliveryJob>(every: TimeSpan.FromSeconds(options.DeliveryIntervalSeconds));
         services.AddJob<NotificationCleanupJob>(every: TimeSpan.FromHours(24));
@@ -59,9 +65,9 @@ public static class NotificationsModule
         notifications.MapGet("/", NotificationsApi.List).WithName("ListNotifications").WithSummary("The caller's notifications, newest first (?unread=true for unread only)");
         notifications.MapGet("/unread-count", NotificationsApi.UnreadCount).WithName("UnreadNotificationCount").WithSummary("How many notifications are unread");
         notifications.MapPost("/read", NotificationsApi.MarkRead).WithName("MarkNotificationsRead").WithSummary("Mark notifications read: some by id, or all");
-        notifications.MapPost("/devices", PushDevicesApi.Register).WithName("RegisterPushDevice").WithSummary("Register this device's push token");
-        notifications.MapGet("/devices", PushDevicesApi.List).WithName("ListPushDevices").WithSummary("The caller's registered devices");
-        notifications.MapDelete("/devices/{id:guid}", PushDevicesApi.Remove).WithName("RemovePushDevice").WithSummary("Stop pushing to a device");
+        notifications.MapPost("/devices", NotificationsApi.RegisterDevice).WithName("RegisterPushDevice").WithSummary("Register this device's push token");
+        notifications.MapGet("/devices", NotificationsApi.ListDevices).WithName("ListPushDevices").WithSummary("The caller's registered devices");
+        notifications.MapDelete("/devices/{id:guid}", NotificationsApi.RemoveDevice).WithName("RemovePushDevice").WithSummary("Stop pushing to a device");
         return app;
     }
 }

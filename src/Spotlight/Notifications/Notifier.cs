@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Users;
 using Spotlight.Notifications.Delivery;
 using Spotlight.Realtime.Fanout;
 
@@ -16,7 +17,7 @@ public sealed record NotificationDraft(Guid UserId, string Type, Guid? ActorId =
 /// Stores a notification and, in the same transaction, its external deliveries (outbox rows) and the realtime signal
 /// that shows it to the user's open connections. A draft whose key the user already has is skipped.
 /// </summary>
-public sealed class Notifier(SpotlightDb db, RealtimeFeed feed, NotificationMetrics metrics, TimeProvider time)
+public sealed class Notifier(SpotlightDb db, IUserDirectory users, RealtimeFeed feed, NotificationMetrics metrics, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -58,8 +59,8 @@ public sealed class Notifier(SpotlightDb db, RealtimeFeed feed, NotificationMetr
             {
                 Id = id, UserId = draft.UserId, Type = draft.Type, ActorId = draft.ActorId, SubjectId = draft.SubjectId, Data = data, DedupeKey = key, CreatedAt = now,
             };
-            var response = (await NotificationReader.ToResponsesAsync(db, [stored], cancellationToken))[0];
-            await feed.StageAsync(db, new RealtimeSignal { Kind = SignalKinds.Notification, UserId = draft.UserId, SubjectId = id }, response, cancellationToken);
+            var response = (await NotificationReader.ToResponsesAsync(users, [stored], cancellationToken))[0];
+            await feed.StageAsync(db, new RealtimeSignal { Kind = NotificationSignalDelivery.Kind, UserId = draft.UserId, SubjectId = id }, response, cancellationToken);
             if (ownTransaction is not null)
             {
                 await ownTransaction.CommitAsync(cancellationToken);

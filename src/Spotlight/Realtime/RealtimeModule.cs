@@ -1,4 +1,3 @@
-using Spotlight.Platform.Events;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -19,7 +18,13 @@ using Spotlight.Realtime.Presence;
 
 namespace Spotlight.Realtime;
 
-/// <summary>The SignalR hub, presence, and the fan-out of signals across nodes (API.md, Realtime).</summary>
+/// <summary>
+/// The transport (API.md, Realtime): the SignalR hub, presence, and the fan-out of signals across nodes. It knows no
+/// feature: features send through <see cref="IRealtimeSender"/> (or their own signals, an <see cref="ISignalDelivery"/> and
+/// <see cref="IRealtimeLocalSender"/>),
+/// carry out the hub's conversation methods (<see cref="IConversationCommands"/>) and say who sees presence
+/// (<see cref="IPresenceAudience"/>).
+/// </summary>
 public static class RealtimeModule
 {
     public static WebApplicationBuilder AddRealtime(this WebApplicationBuilder builder)
@@ -57,18 +62,22 @@ public static class RealtimeModule
             services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<InProcessSignalTransport>());
         }
 
+        services.AddSingleton<IRealtimeSender, RealtimeSender>();
+        services.AddSingleton<RealtimeLocalSender>();
+        services.AddSingleton<IRealtimeLocalSender>(sp => sp.GetRequiredService<RealtimeLocalSender>());
+        services.AddSingleton<ISignalDelivery, EnvelopeDelivery>();
         services.AddSingleton<ISignalDelivery, PresenceDelivery>();
-        services.AddSingleton<ISignalDelivery, LiveDelivery>();
         services.AddSingleton<ISignalDelivery, SessionStateDelivery>();
         services.AddSingleton<ISessionStateListener, SessionStateSignals>();
         services.AddScoped<PresenceTracker>();
         services.AddScoped<IPresence>(sp => sp.GetRequiredService<PresenceTracker>());
+        services.AddScoped<PresenceAudiences>();
+        services.AddScoped<GetPresence>();
         services.AddHostedService<NodeHeartbeat>();
         services.AddHostedService<SessionWatch>();
         services.AddSingleton<IUserEventsListener, BanListener>();
         services.AddSingleton<LiveRooms>();
         services.AddSingleton<LiveBroadcast>();
-        services.AddEventHandler<Spotlight.Wallet.GiftSent, LiveGiftBroadcaster>();
         services.TryAddSingleton<ILiveAccess, PublicLives>();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<HubInvocationLimits>();

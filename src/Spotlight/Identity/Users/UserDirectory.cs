@@ -30,6 +30,18 @@ public interface IUserDirectory
 
     /// <summary>Users with the creator role, banned or not: a query to compose (with <see cref="ActiveUserIds"/> for those who may be paid).</summary>
     IQueryable<Guid> CreatorIds();
+
+    /// <summary>A public profile's figures of each existing user among <paramref name="ids"/> (banned ones included, flagged): Social's profiles, presence's last seen.</summary>
+    Task<IReadOnlyDictionary<Guid, UserProfileFacts>> ProfilesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken);
+
+    /// <summary>Moves the follow counts a profile shows (Social, in its own transaction when a follow really comes or goes).</summary>
+    Task AdjustFollowCountsAsync(Guid followerId, Guid followeeId, int delta, CancellationToken cancellationToken);
+
+    /// <summary>Records when the user was last seen online (Realtime, when the last connection closes).</summary>
+    Task RecordLastSeenAsync(Guid userId, DateTime lastSeenAt, CancellationToken cancellationToken);
+
+    /// <summary>The address to mail the user at (Notifications' email channel); null when the user has none or does not exist.</summary>
+    Task<string?> EmailAsync(Guid userId, CancellationToken cancellationToken);
 }
 
 internal sealed class UserDirectory(SpotlightDb db, DatabaseOptions database, TimeProvider time) : IUserDirectory
@@ -115,4 +127,36 @@ internal sealed class UserDirectory(SpotlightDb db, DatabaseOptions database, Ti
 
     // Roles are a comma-separated list of role names, none of which contains another's name.
     public IQueryable<Guid> CreatorIds() => db.Users.Where(u => u.Roles.Contains(Role.Creator)).Select(u => u.Id);
+
+    public async Task<IReadOnlyDictionary<Guid, UserProfileFacts>> ProfilesAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<Guid, UserProfileFacts>();
+        }
+
+        var list = ids.Distinct().ToList();
+        var rows = await db.Users.AsNoTracking().Where(u => list.Contains(u.Id))
+            .Select(u => new { u.Id, u.UserName, u.DisplayName, u.AvatarUrl, u.BannedAt, u.BannedUntil, u.Roles, u.Bio, u.FollowerCount, u.FollowingCount, u.LastSeenAt })
+            .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        return rows.ToDictionary(u => u.Id, u => new UserProfileFacts(
+            ToFacts(u.Id, u.UserName, u.DisplayName, u.AvatarUrl, User.IsBannedAt(u.BannedAt, u.BannedUntil, now), u.Roles),
+            u.Bio, u.FollowerCount, u.FollowingCount, u.LastSeenAt));
+    }
+
+    public async Task AdjustFollowCountsAsync(Guid followerId, Guid followeeId, int delta, CancellationToken cancellationToken)
+    {
+        await db.Users.Where(u => u.Id == followerId).ExecuteUpdateAsync(s => s.SetProperty(u => u.FollowingCount, u => u.FollowingCount + delta), cancellationToken);
+        await db.Users.Where(u => u.Id == followeeId).ExecuteUpdateAsync(s => s.SetProperty(u => u.FollowerCount, u => u.FollowerCount + delta), cancellationToken);
+    }
+
+    public Task RecordLastSeenAsync(Guid userId, DateTime lastSeenAt, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSeenAt, lastSeenAt), cancellationToken);
+
+    public Task<string?> EmailAsync(Guid userId, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
 }
+
+/// <summary>What a public profile shows beyond the card: bio, follow counts, when last seen online.</summary>
+public sealed record UserProfileFacts(UserFacts Facts, string? Bio, int FollowerCount, int FollowingCount, DateTime? LastSeenAt);

@@ -124,6 +124,6 @@ public sealed class ChangeMessage(SpotlightDb db, RealtimeFeed feed, IAttachment
 
     private Task StageAsync(MessageResponse message, CancellationToken cancellationToken) => feed.StageAsync(db, new RealtimeSignal
     {
-        Kind = SignalKinds.Message, ConversationId = message.ConversationId, SubjectId = message.Id, UserId = message.SenderId, Number = message.Sequence,
+        Kind = MessagingSignals.Message, ConversationId = message.ConversationId, SubjectId = message.Id, UserId = message.SenderId, Number = message.Sequence,
     }, message, cancellationToken);
 }

@@ -95,7 +95,7 @@ public sealed class PostMessage(
         var message = new MessageResponse(messageId, conversationId, sequence.Value, senderId, clientMessageId!, text, attachments, now, null, null);
         await feed.StageAsync(db, new RealtimeSignal
         {
-            Kind = SignalKinds.Message, ConversationId = conversationId, SubjectId = messageId, UserId = senderId, Number = sequence.Value,
+            Kind = MessagingSignals.Message, ConversationId = conversationId, SubjectId = messageId, UserId = senderId, Number = sequence.Value,
         }, message, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         metrics.MessagesPosted.Add(1);

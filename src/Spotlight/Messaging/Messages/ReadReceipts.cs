@@ -40,7 +40,7 @@ public sealed class ReadReceipts(SpotlightDb db, RealtimeFeed feed, TimeProvider
 
         await feed.StageAsync(db, new RealtimeSignal
         {
-            Kind = SignalKinds.Read, ConversationId = conversationId, UserId = me, SubjectId = messageId, Number = read, At = now,
+            Kind = MessagingSignals.Read, ConversationId = conversationId, UserId = me, SubjectId = messageId, Number = read, At = now,
         }, cancellationToken: cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return new ReadEvent(conversationId, me, messageId, read, now);
@@ -57,7 +57,7 @@ public sealed class TypingNotices(SpotlightDb db, RealtimeFeed feed)
             return Refusal.NotFound("No conversation of yours has this id.");
         }
 
-        await feed.PublishAsync(new RealtimeSignal { Kind = SignalKinds.Typing, ConversationId = conversationId, UserId = me }, durable: false, cancellationToken);
+        await feed.PublishAsync(new RealtimeSignal { Kind = MessagingSignals.Typing, ConversationId = conversationId, UserId = me }, durable: false, cancellationToken);
         return null;
     }
 }

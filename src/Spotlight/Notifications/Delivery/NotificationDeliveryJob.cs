@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Users;
 using Spotlight.Notifications.Devices;
 using Spotlight.Platform.Jobs;
 
@@ -14,6 +15,7 @@ namespace Spotlight.Notifications.Delivery;
 /// </summary>
 internal sealed class NotificationDeliveryJob(
     SpotlightDb db,
+    IUserDirectory users,
     IEnumerable<INotificationProvider> providers,
     NotificationOptions options,
     DatabaseOptions database,
@@ -80,11 +82,13 @@ internal sealed class NotificationDeliveryJob(
     private async Task<OutgoingNotification> ComposeAsync(ClaimedDelivery delivery, CancellationToken cancellationToken)
     {
         var notification = await db.Set<Notification>().AsNoTracking().SingleAsync(n => n.Id == delivery.NotificationId, cancellationToken);
-        var email = await db.Users.Where(u => u.Id == delivery.UserId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken);
+        var email = await users.EmailAsync(delivery.UserId, cancellationToken);
         var tokens = delivery.Channel == NotificationChannels.Push
             ? await db.Set<PushDevice>().Where(d => d.UserId == delivery.UserId).Select(d => d.Token).ToListAsync(cancellationToken)
             : [];
-        var actor = notification.ActorId is { } actorId ? await db.Users.Where(u => u.Id == actorId).Select(u => u.DisplayName ?? "@" + u.UserName).SingleOrDefaultAsync(cancellationToken) : null;
+        var actor = notification.ActorId is { } actorId && (await users.FactsAsync([actorId], cancellationToken)).GetValueOrDefault(actorId) is { } facts
+            ? facts.DisplayName ?? "@" + facts.Handle
+            : null;
         var (title, body) = NotificationTexts.For(notification.Type, actor);
         return new OutgoingNotification(delivery.Id, delivery.DedupeKey, delivery.Attempts, delivery.UserId, email, tokens, notification.Id, notification.Type,
             title, body, notification.Data is null ? null : JsonDocument.Parse(notification.Data).RootElement.Clone());

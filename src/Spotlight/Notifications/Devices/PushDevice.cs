@@ -23,7 +23,7 @@ internal sealed class PushDeviceConfiguration : IEntityTypeConfiguration<PushDev
     public void Configure(EntityTypeBuilder<PushDevice> builder)
     {
         builder.ToTable("push_devices");
-        builder.Property(d => d.Token).HasMaxLength(PushDevicesApi.MaxTokenLength);
+        builder.Property(d => d.Token).HasMaxLength(RegisterPushDevice.MaxTokenLength);
         builder.Property(d => d.Platform).HasMaxLength(10);
         builder.HasIndex(d => d.Token).IsUnique();
         builder.HasIndex(d => d.UserId);

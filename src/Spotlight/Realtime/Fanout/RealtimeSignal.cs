@@ -87,16 +87,20 @@ public sealed record RealtimeSignal
     }
 }
 
-/// <summary>The kinds of signal; the hub's event names are in <see cref="Hub.IRealtimeClient"/>.</summary>
+/// <summary>
+/// Realtime's own kinds of signal. A feature that delivers its own signals (an <see cref="ISignalDelivery"/>) names its
+/// kinds itself (Messaging: <c>message</c>, <c>read</c>, <c>typing</c>, <c>members</c>; Notifications: <c>notification</c>);
+/// a kind has one delivery.
+/// </summary>
 public static class SignalKinds
 {
-    public const string Message = "message";
-    public const string Read = "read";
-    public const string Typing = "typing";
-    public const string Members = "members";
     public const string Presence = "presence";
-    public const string Notification = "notification";
     public const string Banned = "banned";
+
+    /// <summary>An event of <see cref="IRealtimeSender"/> for a live session's room (its payload in the signal).</summary>
     public const string Live = "live";
+
+    /// <summary>An event of <see cref="IRealtimeSender"/> for some users (their ids and the payload in the signal).</summary>
+    public const string Event = "event";
     public const string SessionState = "session";
 }

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.SignalR;
-using Spotlight.Messaging;
 using Spotlight.Platform.Errors;
 
 namespace Spotlight.Realtime.Hub;

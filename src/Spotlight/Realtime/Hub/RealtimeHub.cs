@@ -1,10 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using Spotlight.Messaging.Messages;
-using Spotlight.Messaging;
-using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
-using Spotlight.Platform.Paging;
 using Spotlight.Realtime.Connections;
 using Spotlight.Realtime.Live;
 using Spotlight.Realtime.Presence;
@@ -14,19 +10,17 @@ namespace Spotlight.Realtime.Hub;
 /// <summary>
 /// <c>/hubs/realtime</c>. Connections are authenticated (the access token in <c>?access_token=</c>) and closed when the
 /// token expires. The hub holds no state: connections live in <see cref="LocalConnections"/> and presence in the
-/// database; events are sent from elsewhere through <c>IHubContext</c>. Each connection joins its user's group, so every
-/// device of a member receives each event. Bad input gets a hub error (<see cref="HubErrors"/>) for the caller only.
+/// database; events are sent from elsewhere through <see cref="IRealtimeSender"/>. Each connection joins its user's group,
+/// so every device of a member receives each event. Bad input gets a hub error (<see cref="HubErrors"/>) for the caller
+/// only. The conversation methods are carried out by the module that owns conversations (<see cref="IConversationCommands"/>).
 /// </summary>
 [Authorize]
 public sealed class RealtimeHub(
     LocalConnections connections,
     PresenceTracker presence,
     RealtimeMetrics metrics,
-    PostMessage post,
-    MessageHistory history,
-    ReadReceipts receipts,
-    TypingNotices typing,
-    LiveRooms lives) : Hub<IRealtimeClient>
+    IConversationCommands conversations,
+    LiveRooms lives) : Microsoft.AspNetCore.SignalR.Hub
 {
     public const string Path = "/hubs/realtime";
 
@@ -66,19 +60,19 @@ public sealed class RealtimeHub(
     }
 
     /// <summary>Stores a message and returns it; a repeated <paramref name="clientMessageId"/> returns the first one.</summary>
-    public async Task<MessageResponse> SendMessage(string conversationId, string clientMessageId, string text)
+    public async Task<object> SendMessage(string conversationId, string clientMessageId, string text)
     {
-        var outcome = await post.HandleAsync(Me, ParseId(conversationId), clientMessageId, text, null, Context.ConnectionAborted);
-        return outcome.Refusal is { } refusal ? throw HubErrors.From(refusal) : outcome.Value!.Message;
+        var outcome = await conversations.SendMessageAsync(Me, ParseId(conversationId), clientMessageId, text, Context.ConnectionAborted);
+        return outcome.Refusal is { } refusal ? throw HubErrors.From(refusal) : outcome.Value!;
     }
 
     /// <summary>
     /// Up to 100 messages after <paramref name="afterSequence"/>, oldest first: what a client missed while away. Asked over
     /// the connection it is sure to run after the connection is registered, so nothing falls between the two.
     /// </summary>
-    public async Task<Page<MessageResponse>> GetMessagesAfter(string conversationId, long afterSequence)
+    public async Task<object> GetMessagesAfter(string conversationId, long afterSequence)
     {
-        var outcome = await history.ReadAsync(Me, ParseId(conversationId), 100, MessageHistory.After(afterSequence), Context.ConnectionAborted);
+        var outcome = await conversations.MessagesAfterAsync(Me, ParseId(conversationId), afterSequence, Context.ConnectionAborted);
         return outcome.Refusal is { } refusal ? throw HubErrors.From(refusal) : outcome.Value!;
     }
 
@@ -86,7 +80,7 @@ public sealed class RealtimeHub(
     [NotChargedToUserBudget] // sent per keystroke burst and stores nothing: a minute of typing must not eat the REST budget
     public async Task Typing(string conversationId)
     {
-        if (await typing.TypingAsync(Me, ParseId(conversationId), Context.ConnectionAborted) is { } refusal)
+        if (await conversations.TypingAsync(Me, ParseId(conversationId), Context.ConnectionAborted) is { } refusal)
         {
             throw HubErrors.From(refusal);
         }
@@ -95,8 +89,7 @@ public sealed class RealtimeHub(
     /// <summary>Moves the caller's read marker to a message; the members get a <c>read</c> event.</summary>
     public async Task MarkRead(string conversationId, string messageId)
     {
-        var outcome = await receipts.MarkReadAsync(Me, ParseId(conversationId), ParseId(messageId, "message"), Context.ConnectionAborted);
-        if (outcome.Refusal is { } refusal)
+        if (await conversations.MarkReadAsync(Me, ParseId(conversationId), ParseId(messageId, "message"), Context.ConnectionAborted) is { } refusal)
         {
             throw HubErrors.From(refusal);
         }

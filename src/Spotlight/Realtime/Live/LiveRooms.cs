@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Spotlight.Data;
-using Spotlight.Realtime.Fanout;
 using Spotlight.Realtime.Hub;
 
 namespace Spotlight.Realtime.Live;
@@ -12,7 +10,7 @@ namespace Spotlight.Realtime.Live;
 /// <c>pkScore</c> events, and nothing of lives it has not joined. Features that run lives publish with
 /// <see cref="LiveBroadcast"/>. The live module decides who may watch (<see cref="ILiveAccess"/>).
 /// </summary>
-public sealed class LiveRooms(IHubContext<RealtimeHub, IRealtimeClient> hub, ILiveAccess access, RealtimeOptions options, RealtimeMetrics metrics)
+public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, RealtimeOptions options, RealtimeMetrics metrics)
 {
     private static readonly object Key = new();
 
@@ -74,73 +72,25 @@ internal sealed class PublicLives : ILiveAccess
 }
 
 /// <summary>
-/// Publishes a live session's events to everyone watching it on any node: <c>gift</c> (the wallet, when a gift names a
-/// <c>liveSessionId</c>), <c>liveViewers</c>, <c>pkScore</c>. The payload travels in the signal, so keep it small (a few
-/// ids and numbers).
+/// Publishes a live session's events to everyone watching it on any node: <c>gift</c> (Wallet, when a gift names a
+/// <c>liveSessionId</c>), <c>liveViewers</c>, <c>pkScore</c>. A thin guard over <see cref="IRealtimeSender"/>'s live
+/// room: the payload travels in the signal, so keep it small (a few ids and numbers).
 /// </summary>
-public sealed class LiveBroadcast(RealtimeFeed feed)
+public sealed class LiveBroadcast(IRealtimeSender sender)
 {
     public const string Gift = "gift";
     public const string LiveViewers = "liveViewers";
     public const string PkScore = "pkScore";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>In the caller's transaction (a gift with the money it moved).</summary>
     public Task StageAsync(SpotlightDb db, Guid liveSessionId, string eventName, object payload, CancellationToken cancellationToken = default) =>
-        feed.StageAsync(db, Signal(liveSessionId, eventName, payload), cancellationToken: cancellationToken);
+        sender.StageToLiveAsync(db, liveSessionId, Checked(eventName), payload, cancellationToken);
 
     /// <summary>With nothing to commit (a viewer count, a PK score tick): not caught up after a listener drop.</summary>
     public Task PublishAsync(Guid liveSessionId, string eventName, object payload, CancellationToken cancellationToken = default) =>
-        feed.PublishAsync(Signal(liveSessionId, eventName, payload), durable: false, cancellationToken);
+        sender.PublishToLiveAsync(liveSessionId, Checked(eventName), payload, cancellationToken);
 
-    private static RealtimeSignal Signal(Guid liveSessionId, string eventName, object payload)
-    {
-        if (eventName is not (Gift or LiveViewers or PkScore))
-        {
-            throw new ArgumentException($"A live event is one of {Gift}, {LiveViewers}, {PkScore}.", nameof(eventName));
-        }
-
-        return new RealtimeSignal
-        {
-            Kind = SignalKinds.Live, SubjectId = liveSessionId,
-            Data = JsonSerializer.Serialize(new LiveEnvelope(eventName, JsonSerializer.SerializeToElement(payload, Json)), Json),
-        };
-    }
-}
-
-internal sealed record LiveEnvelope(string Event, JsonElement Payload);
-
-/// <summary>Sends live signals to the live's group on this node.</summary>
-internal sealed class LiveDelivery(IHubContext<RealtimeHub, IRealtimeClient> hub, RealtimeMetrics metrics) : ISignalDelivery
-{
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public IReadOnlyCollection<string> Kinds { get; } = [SignalKinds.Live];
-
-    public void Reset()
-    {
-    }
-
-    public Task DeliverAsync(IReadOnlyList<RealtimeSignal> signals, CancellationToken cancellationToken)
-    {
-        foreach (var signal in signals)
-        {
-            if (signal.SubjectId is not { } live || signal.Data is null || JsonSerializer.Deserialize<LiveEnvelope>(signal.Data, Json) is not { } envelope)
-            {
-                continue;
-            }
-
-            var room = hub.Clients.Group(LiveRooms.Group(live));
-            var send = envelope.Event switch
-            {
-                LiveBroadcast.Gift => room.Gift(envelope.Payload),
-                LiveBroadcast.LiveViewers => room.LiveViewers(envelope.Payload),
-                LiveBroadcast.PkScore => room.PkScore(envelope.Payload),
-                _ => Task.CompletedTask,
-            };
-            Sends.Forget(send, metrics);
-        }
-
-        return Task.CompletedTask;
-    }
+    private static string Checked(string eventName) => eventName is Gift or LiveViewers or PkScore
+        ? eventName
+        : throw new ArgumentException($"A live event is one of {Gift}, {LiveViewers}, {PkScore}.", nameof(eventName));
 }

@@ -1,11 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Spotlight.Data;
-using Spotlight.Messaging.Conversations;
+using Spotlight.Identity.Users;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Http;
-using Spotlight.Social;
 
 namespace Spotlight.Realtime.Presence;
 
@@ -13,26 +11,31 @@ public sealed record PresenceResponse(Guid UserId, bool Online, DateTime? LastSe
 
 /// <summary>
 /// <c>GET /api/v1/users/{id}/presence</c>: whether a user is online and when they were last seen. The same people who get
-/// the user's <c>presence</c> events may ask (the user, followers, conversation partners; nobody with a block between
-/// them); to anyone else the answer is 404, as if the user did not exist.
+/// the user's <c>presence</c> events may ask (the user, and whom the <see cref="IPresenceAudience"/>s name: followers,
+/// conversation partners; nobody with a block between them); to anyone else the answer is 404, as if the user did not exist.
 /// </summary>
-internal static class PresenceApi
+internal sealed class GetPresence(PresenceAudiences audiences, IUserDirectory users, IPresence presence)
 {
-    public static async Task<Results<Ok<PresenceResponse>, ProblemHttpResult>> Get(
-        Guid id, ClaimsPrincipal caller, SpotlightDb db, IPresence presence, IFollowGraph follows, IConversationDirectory conversations,
-        IBlockList blocks, CancellationToken cancellationToken)
+    public async Task<Outcome<PresenceResponse>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken)
     {
-        var me = caller.UserId();
-        var visible = id == me || (
-            (await follows.FollowerIds(id).AnyAsync(f => f == me, cancellationToken) || await conversations.PartnerIds(id).AnyAsync(p => p == me, cancellationToken))
-            && !await blocks.IsBlockedAsync(me, id, cancellationToken));
-        var lastSeen = visible ? await db.Users.Where(u => u.Id == id && u.BannedAt == null).Select(u => new { u.LastSeenAt }).SingleOrDefaultAsync(cancellationToken) : null;
-        if (lastSeen is null)
+        var profile = await audiences.MaySeeAsync(me, id, cancellationToken)
+            ? (await users.ProfilesAsync([id], cancellationToken)).GetValueOrDefault(id)
+            : null;
+        if (profile is null || profile.Facts.IsBanned)
         {
-            return ApiProblem.NotFound("No user whose presence you may see has this id.");
+            return Refusal.NotFound("No user whose presence you may see has this id.");
         }
 
         var online = await presence.OnlineUsers().AnyAsync(u => u == id, cancellationToken);
-        return TypedResults.Ok(new PresenceResponse(id, online, lastSeen.LastSeenAt));
+        return new PresenceResponse(id, online, profile.LastSeenAt);
+    }
+}
+
+internal static class PresenceApi
+{
+    public static async Task<Results<Ok<PresenceResponse>, ProblemHttpResult>> Get(Guid id, ClaimsPrincipal caller, GetPresence handler, CancellationToken cancellationToken)
+    {
+        var outcome = await handler.HandleAsync(caller.UserId(), id, cancellationToken);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value!);
     }
 }

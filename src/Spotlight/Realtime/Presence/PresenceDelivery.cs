@@ -1,22 +1,18 @@
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
-using Spotlight.Messaging.Conversations;
 using Spotlight.Realtime.Connections;
 using Spotlight.Realtime.Fanout;
-using Spotlight.Realtime.Hub;
-using Spotlight.Social;
 
 namespace Spotlight.Realtime.Presence;
 
 /// <summary>
-/// Delivers <c>presence</c> to the user's followers and conversation partners who are connected to this node (never to
-/// someone with a block between them), found with one query that the database answers from this node's connection rows;
+/// Delivers <c>presence</c> to the user's watchers (<see cref="IPresenceAudience"/>: followers, conversation partners)
+/// who are connected to this node (never to someone hidden from it, a block between them), found with one query that the database answers from this node's connection rows;
 /// and closes a banned user's connections on this node.
 /// </summary>
 internal sealed class PresenceDelivery(
     IServiceScopeFactory scopes,
-    IHubContext<RealtimeHub, IRealtimeClient> hub,
+    IRealtimeLocalSender sender,
     LocalConnections connections,
     RealtimeNode node,
     RealtimeMetrics metrics,
@@ -59,7 +55,7 @@ internal sealed class PresenceDelivery(
             if (audience.Count > 0)
             {
                 var change = new PresenceEvent(userId, signal.Flag == true, signal.At);
-                Sends.Forget(hub.Clients.Groups(audience.Select(RealtimeHub.UserGroup).ToList()).Presence(change), metrics);
+                sender.Send(audience, PresenceEvent.Name, change);
             }
         }
     }
@@ -67,13 +63,20 @@ internal sealed class PresenceDelivery(
     private async Task<List<Guid>> AudienceHereAsync(IServiceProvider services, Guid userId, CancellationToken cancellationToken)
     {
         var db = services.GetRequiredService<SpotlightDb>();
-        var followers = services.GetRequiredService<IFollowGraph>().FollowerIds(userId);
-        var partners = services.GetRequiredService<IConversationDirectory>().PartnerIds(userId);
-        var blocked = services.GetRequiredService<IBlockList>().BlockedEitherWay(userId);
+        var audiences = services.GetRequiredService<PresenceAudiences>();
+        if (audiences.Watchers(userId) is not { } watchers)
+        {
+            return [];
+        }
+
         var here = node.Id;
-        var audience = await db.Set<RealtimeConnection>().AsNoTracking()
-            .Where(c => c.NodeId == here && c.UserId != userId && (followers.Contains(c.UserId) || partners.Contains(c.UserId)) && !blocked.Contains(c.UserId))
-            .Select(c => c.UserId).Distinct().ToListAsync(cancellationToken);
+        var connected = db.Set<RealtimeConnection>().AsNoTracking().Where(c => c.NodeId == here && c.UserId != userId && watchers.Contains(c.UserId));
+        if (audiences.Hidden(userId) is { } hidden)
+        {
+            connected = connected.Where(c => !hidden.Contains(c.UserId));
+        }
+
+        var audience = await connected.Select(c => c.UserId).Distinct().ToListAsync(cancellationToken);
         return audience.Where(connections.Has).ToList();
     }
 }

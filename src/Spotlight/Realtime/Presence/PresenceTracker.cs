@@ -1,11 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Users;
 using Spotlight.Realtime.Fanout;
 
 namespace Spotlight.Realtime.Presence;
 
 /// <summary>The hub's <c>presence</c> event: a user came online or went offline (with the time they were last seen).</summary>
-public sealed record PresenceEvent(Guid UserId, bool Online, DateTime? LastSeenAt);
+public sealed record PresenceEvent(Guid UserId, bool Online, DateTime? LastSeenAt)
+{
+    public const string Name = "presence";
+}
 
 /// <summary>Who is online, for other modules (Messaging's "notify the offline members"). Composable, so it costs one query.</summary>
 public interface IPresence
@@ -22,7 +26,7 @@ public interface IPresence
 /// runs in a transaction that first locks the user's <see cref="UserPresence"/> row, so concurrent changes on several
 /// nodes are applied one after the other and the <c>presence</c> signal goes out exactly when the state flips.
 /// </summary>
-public sealed class PresenceTracker(SpotlightDb db, RealtimeFeed feed, RealtimeNode node, RealtimeOptions options, TimeProvider time) : IPresence
+public sealed class PresenceTracker(SpotlightDb db, RealtimeFeed feed, IUserDirectory users, RealtimeNode node, RealtimeOptions options, TimeProvider time) : IPresence
 {
     public DateTime HeartbeatCutoff() => time.GetUtcNow().UtcDateTime.AddSeconds(-options.NodeExpirySeconds);
 
@@ -108,7 +112,7 @@ public sealed class PresenceTracker(SpotlightDb db, RealtimeFeed feed, RealtimeN
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Online, false).SetProperty(p => p.ChangedAt, now), cancellationToken);
         if (flipped == 1)
         {
-            await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.LastSeenAt, lastSeen), cancellationToken);
+            await users.RecordLastSeenAsync(userId, lastSeen, cancellationToken);
             await feed.StageAsync(db, new RealtimeSignal { Kind = SignalKinds.Presence, UserId = userId, Flag = false, At = lastSeen }, cancellationToken: cancellationToken);
         }
     }

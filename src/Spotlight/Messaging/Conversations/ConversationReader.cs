@@ -1,13 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
+using Spotlight.Identity.Users;
 using Spotlight.Messaging.Messages;
 
 namespace Spotlight.Messaging.Conversations;
 
-/// <summary>Builds conversation responses for a caller, with as few queries as a page allows.</summary>
-internal static class ConversationQueries
+/// <summary>Builds conversation responses for a caller, with as few queries as a page allows; members' cards come from Identity's directory.</summary>
+internal sealed class ConversationReader(SpotlightDb db, IUserDirectory users)
 {
-    public static async Task<ConversationResponse?> LoadAsync(SpotlightDb db, Guid conversationId, Guid me, CancellationToken cancellationToken)
+    /// <summary>The conversation as its member <paramref name="me"/> sees it; null when it is not theirs.</summary>
+    public async Task<ConversationResponse?> LoadAsync(Guid conversationId, Guid me, CancellationToken cancellationToken)
     {
         var row = await (
             from m in db.Set<ConversationMember>().AsNoTracking()
@@ -20,31 +22,33 @@ internal static class ConversationQueries
         }
 
         var c = row.Conversation;
-        var members = await MembersAsync(db, [conversationId], cancellationToken);
-        var last = await LastMessagesAsync(db, [c], cancellationToken);
+        var members = await MembersAsync([conversationId], cancellationToken);
+        var last = await LastMessagesAsync([c], cancellationToken);
         return new ConversationResponse(c.Id, c.Kind, c.Title, c.OwnerId, members[conversationId], c.LastSequence, row.LastReadSequence,
             Unread(c.LastSequence, row.LastReadSequence), last.GetValueOrDefault(c.Id), c.CreatedAt, c.LastMessageAt);
     }
 
-    public static async Task<Dictionary<Guid, List<MemberResponse>>> MembersAsync(SpotlightDb db, IReadOnlyCollection<Guid> conversationIds, CancellationToken cancellationToken)
+    /// <summary>The members of each conversation, in the order they joined.</summary>
+    public async Task<Dictionary<Guid, List<MemberResponse>>> MembersAsync(IReadOnlyCollection<Guid> conversationIds, CancellationToken cancellationToken)
     {
-        var rows = await (
-            from m in db.Set<ConversationMember>().AsNoTracking()
-            where conversationIds.Contains(m.ConversationId)
-            join u in db.Users.AsNoTracking() on m.UserId equals u.Id
-            orderby m.JoinedAt, u.Id
-            select new { m.ConversationId, Member = new MemberResponse(u.Id, u.UserName ?? "", u.DisplayName, u.AvatarUrl, m.JoinedAt, m.LastReadSequence) })
+        var rows = await db.Set<ConversationMember>().AsNoTracking().Where(m => conversationIds.Contains(m.ConversationId))
+            .OrderBy(m => m.JoinedAt).ThenBy(m => m.UserId)
+            .Select(m => new { m.ConversationId, m.UserId, m.JoinedAt, m.LastReadSequence })
             .ToListAsync(cancellationToken);
+        var cards = await users.FactsAsync(rows.Select(r => r.UserId).Distinct().ToList(), cancellationToken);
         var byConversation = conversationIds.ToDictionary(id => id, _ => new List<MemberResponse>());
         foreach (var row in rows)
         {
-            byConversation[row.ConversationId].Add(row.Member);
+            if (cards.GetValueOrDefault(row.UserId) is { } card)
+            {
+                byConversation[row.ConversationId].Add(new MemberResponse(card.Id, card.Handle, card.DisplayName, card.AvatarUrl, row.JoinedAt, row.LastReadSequence));
+            }
         }
 
         return byConversation;
     }
 
-    public static async Task<Dictionary<Guid, MessageResponse>> LastMessagesAsync(SpotlightDb db, IReadOnlyCollection<Conversation> conversations, CancellationToken cancellationToken)
+    public async Task<Dictionary<Guid, MessageResponse>> LastMessagesAsync(IReadOnlyCollection<Conversation> conversations, CancellationToken cancellationToken)
     {
         var ids = conversations.Where(c => c.LastSequence > 0).Select(c => c.Id).ToList();
         if (ids.Count == 0)

@@ -1,12 +1,12 @@
 using Spotlight.Platform.Events;
-using Spotlight.Wallet;
+using Spotlight.Realtime.Live;
 
-namespace Spotlight.Realtime.Live;
+namespace Spotlight.Wallet.Gifts;
 
 /// <summary>
-/// A gift that names a live session is shown to everyone watching it (the <c>gift</c> event). It goes out once the gift's
-/// transaction has committed (through the outbox), so a gift that rolled back is never shown; delivery is at least once,
-/// so viewers may see one gift twice and should key it by <c>transactionId</c>.
+/// A gift that names a live session is shown to everyone watching it (the hub's <c>gift</c> event), through Realtime's
+/// transport. It goes out once the gift's transaction has committed (through the outbox), so a gift that rolled back is
+/// never shown; delivery is at least once, so viewers may see one gift twice and should key it by <c>transactionId</c>.
 /// </summary>
 internal sealed class LiveGiftBroadcaster(LiveBroadcast broadcast) : IDomainEventHandler<GiftSent>
 {
