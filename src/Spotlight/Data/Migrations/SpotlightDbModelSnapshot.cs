@@ -605,6 +605,34 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Live.LiveKit.LiveKitWebhookEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(255);
+
+                    b.Property<DateTime>("ReceivedAt");
+
+                    b.Property<string>("Room")
+                        .HasMaxLength(255);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("livekit_webhook_events", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Messaging.Attachments.Attachment", b =>
                 {
                     b.Property<Guid>("Id")
