@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Spotlight.Live.LiveKit;
+using Spotlight.Live.Lives;
 
 namespace Spotlight.Live;
 
-/// <summary>Live video on LiveKit: tokens, LiveKit's webhooks, room control (API.md, Live).</summary>
+/// <summary>Live video on LiveKit: lives (start, watch, end), tokens, LiveKit's webhooks, room control (API.md, Live).</summary>
 public static class LiveModule
 {
     public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
@@ -19,6 +20,7 @@ public static class LiveModule
         // The resilience pipeline bounds each call (LiveKit:RoomServiceTimeout), so the client itself never times out first.
         services.AddHttpClient<LiveKitRoomService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddScoped<ReceiveLiveKitWebhook>();
+        LivesFeature.Add(services);
         return builder;
     }
 
@@ -27,6 +29,7 @@ public static class LiveModule
         var api = app.MapGroup("/api/v1").WithTags("Live");
         api.MapPost("/livekit/webhooks", ReceiveWebhook).AllowAnonymous().WithName("LiveKitWebhook")
             .WithSummary("LiveKit's signed event (room_started, room_finished, participant_joined/left/connection_aborted, track_published); each event id is acted on once");
+        LivesFeature.Map(api);
         return app;
     }
 
