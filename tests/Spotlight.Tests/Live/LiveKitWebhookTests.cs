@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -177,6 +178,16 @@ public sealed class LiveKitNotConfiguredTests(SpotlightApp app) : IClassFixture<
         using var content = new StringContent("""{"event":"room_finished","id":"EV_1","room":{"name":"r"}}""", Encoding.UTF8, "application/webhook+json");
 
         var response = await app.CreateClient().PostAsync("/api/v1/livekit/webhooks", content);
+
+        await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "livekit_not_configured");
+    }
+
+    [Fact]
+    public async Task Without_LiveKit_a_creator_cannot_go_live_and_is_told_why()
+    {
+        var creator = await app.CreateUserAsync("creator");
+
+        var response = await creator.Client.PostAsJsonAsync("/api/v1/live", new { title = "Nothing to stream on" });
 
         await response.ShouldBeProblemAsync(HttpStatusCode.ServiceUnavailable, "livekit_not_configured");
     }
