@@ -20,7 +20,7 @@ public static class LiveModule
         // The resilience pipeline bounds each call (LiveKit:RoomServiceTimeout), so the client itself never times out first.
         services.AddHttpClient<LiveKitRoomService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddScoped<ReceiveLiveKitWebhook>();
-        LivesFeature.Add(services);
+        LivesFeature.Add(services, builder.Configuration);
         return builder;
     }
 

@@ -44,6 +44,7 @@ public class LiveKitApp : SpotlightApp
         ["LiveKit:RoomServiceAttemptTimeout"] = "00:00:00.8",
         ["LiveKit:RoomServiceRetries"] = "3",
         ["Outbox:PollIntervalSeconds"] = "0.1",
+        ["Live:WatchIntervalSeconds"] = "3600", // the watch is run by the tests themselves (LiveWatch.SweepAsync), at the time they choose
     };
 
     public override async Task InitializeAsync()

@@ -647,6 +647,8 @@ namespace Spotlight.Data.Migrations
 
                     b.Property<Guid?>("EndedBy");
 
+                    b.Property<DateTime>("LastConfirmedAt");
+
                     b.Property<Guid?>("OnAirCreatorId");
 
                     b.Property<string>("RoomName")
@@ -678,6 +680,8 @@ namespace Spotlight.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("CreatorId", "StartedAt");
+
+                    b.HasIndex("Status", "LastConfirmedAt");
 
                     b.HasIndex("Status", "StartedAt");
 

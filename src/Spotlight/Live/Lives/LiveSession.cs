@@ -34,6 +34,9 @@ public sealed class LiveSession
 
     public int ViewerCount { get; set; }
 
+    /// <summary>When LiveKit last showed the creator in the room (the start until then): the watch ends lives not confirmed for long.</summary>
+    public DateTime LastConfirmedAt { get; set; }
+
     public DateTime StartedAt { get; set; }
 
     public DateTime? EndedAt { get; set; }
@@ -65,6 +68,12 @@ public static class LiveEndReason
 
     /// <summary>LiveKit closed the room (<c>room_finished</c>).</summary>
     public const string RoomFinished = "room_finished";
+
+    /// <summary>The creator was not in the room for <c>Live:AbsentTimeoutSeconds</c>.</summary>
+    public const string Abandoned = "abandoned";
+
+    /// <summary>LiveKit could not be asked for <c>Live:UnreachableTimeoutSeconds</c>.</summary>
+    public const string Timeout = "timeout";
 }
 
 /// <summary>A creator went live.</summary>
@@ -87,6 +96,7 @@ internal sealed class LiveSessionConfiguration : IEntityTypeConfiguration<LiveSe
         builder.HasIndex(l => l.OnAirCreatorId).IsUnique();
         builder.HasIndex(l => new { l.CreatorId, l.StartedAt });
         builder.HasIndex(l => new { l.Status, l.StartedAt });
+        builder.HasIndex(l => new { l.Status, l.LastConfirmedAt });
         builder.HasOne<User>().WithMany().HasForeignKey(l => l.CreatorId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spotlight.Live.LiveKit;
 using Spotlight.Platform.Events;
+using Spotlight.Platform;
 using Spotlight.Platform.Http;
 
 namespace Spotlight.Live.Lives;
@@ -9,8 +10,14 @@ namespace Spotlight.Live.Lives;
 /// <summary>Registers and maps lives (API.md, Live); called by <see cref="LiveModule"/>.</summary>
 internal static class LivesFeature
 {
-    public static void Add(IServiceCollection services)
+    public static void Add(IServiceCollection services, IConfiguration configuration)
     {
+        var options = LiveOptions.Validate(configuration.GetSection(LiveOptions.Section).Get<LiveOptions>() ?? new LiveOptions());
+        services.AddSingleton(options);
+        services.AddScoped<LiveWatch>();
+        services.AddJob<LiveWatchJob>(every: TimeSpan.FromSeconds(options.WatchIntervalSeconds));
+        services.AddEventHandler<LiveKitParticipantJoined, JoinCountsViewer>();
+        services.AddEventHandler<LiveKitParticipantLeft, LeaveCountsViewer>();
         services.AddScoped<StartLive>();
         services.AddScoped<ReadLive>();
         services.AddScoped<JoinLive>();

@@ -55,10 +55,11 @@ public sealed class StartLive(SpotlightDb db, IUserDirectory users, LiveKitSetti
         }
 
         var id = Guid.CreateVersion7();
+        var now = time.GetUtcNow().UtcDateTime;
         var live = new LiveSession
         {
             Id = id, CreatorId = callerId, OnAirCreatorId = callerId, Title = request.Title!.Trim(), Visibility = visibility,
-            RoomName = "live_" + id.ToString("N"), Status = LiveStatus.Live, StartedAt = time.GetUtcNow().UtcDateTime,
+            RoomName = "live_" + id.ToString("N"), Status = LiveStatus.Live, StartedAt = now, LastConfirmedAt = now,
         };
         db.Add(live);
         events.Raise(db, new LiveStarted(live.Id, callerId, live.Title, live.Visibility, live.StartedAt));

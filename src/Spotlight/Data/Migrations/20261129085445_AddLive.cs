@@ -23,6 +23,7 @@ namespace Spotlight.Data.Migrations
                     RoomName = table.Column<string>(maxLength: 64, nullable: false),
                     Status = table.Column<string>(maxLength: 16, nullable: false),
                     ViewerCount = table.Column<int>(nullable: false),
+                    LastConfirmedAt = table.Column<DateTime>(nullable: false),
                     StartedAt = table.Column<DateTime>(nullable: false),
                     EndedAt = table.Column<DateTime>(nullable: true),
                     EndReason = table.Column<string>(maxLength: 32, nullable: true),
@@ -70,6 +71,11 @@ namespace Spotlight.Data.Migrations
                 table: "live_sessions",
                 column: "RoomName",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_live_sessions_Status_LastConfirmedAt",
+                table: "live_sessions",
+                columns: new[] { "Status", "LastConfirmedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_live_sessions_Status_StartedAt",

@@ -11,7 +11,7 @@ using Spotlight.Data;
 namespace Spotlight.Data.Migrations
 {
     [DbContext(typeof(SpotlightDb))]
-    [Migration("20261129084407_AddLive")]
+    [Migration("20261129085445_AddLive")]
     partial class AddLive
     {
         /// <inheritdoc />
@@ -650,6 +650,8 @@ namespace Spotlight.Data.Migrations
 
                     b.Property<Guid?>("EndedBy");
 
+                    b.Property<DateTime>("LastConfirmedAt");
+
                     b.Property<Guid?>("OnAirCreatorId");
 
                     b.Property<string>("RoomName")
@@ -681,6 +683,8 @@ namespace Spotlight.Data.Migrations
                         .IsUnique();
 
                     b.HasIndex("CreatorId", "StartedAt");
+
+                    b.HasIndex("Status", "LastConfirmedAt");
 
                     b.HasIndex("Status", "StartedAt");
 
