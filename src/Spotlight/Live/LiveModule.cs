@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Spotlight.Live.LiveKit;
 using Spotlight.Live.Lives;
+using Spotlight.Platform;
 
 namespace Spotlight.Live;
 
@@ -20,6 +21,7 @@ public static class LiveModule
         // The resilience pipeline bounds each call (LiveKit:RoomServiceTimeout), so the client itself never times out first.
         services.AddHttpClient<LiveKitRoomService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddScoped<ReceiveLiveKitWebhook>();
+        services.AddJob<LiveKitWebhookCleanupJob>(every: TimeSpan.FromHours(1));
         LivesFeature.Add(services, builder.Configuration);
         return builder;
     }

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using Spotlight.Live.LiveKit;
 using Spotlight.Platform.Events;
@@ -116,6 +118,30 @@ public class LiveKitApp : SpotlightApp
     /// <summary>What the fake RoomService received: method, body, the grants of the admin token the SDK verified, any error.</summary>
     public async Task<JsonElement[]> RoomServiceCallsAsync() => (await Sdk.GetFromJsonAsync<JsonElement[]>("control/calls"))!;
 
+    /// <summary>Posts a webhook as LiveKit does: <c>application/webhook+json</c>, the token alone in Authorization (no <c>Bearer</c>).</summary>
+    public async Task<HttpResponseMessage> PostWebhookAsync(SignedWebhook webhook, string? authorization = null, string contentType = "application/webhook+json")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/livekit/webhooks") { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(webhook.Body)) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        var token = authorization ?? webhook.Token;
+        if (token.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", token);
+        }
+
+        return await CreateClient().SendAsync(request);
+    }
+
+    /// <summary>A new creator goes live.</summary>
+    public async Task<(TestUser Creator, StartedLive Live)> GoLiveAsync(string visibility = "public")
+    {
+        var creator = await CreateUserAsync("creator");
+        var live = await (await creator.Client.PostAsJsonAsync("/api/v1/live", new { title = "Live", visibility })).ShouldBeAsync(HttpStatusCode.Created);
+        return (creator, new StartedLive(live.GetProperty("id").GetString()!, live.GetProperty("roomName").GetString()!));
+    }
+
+    public async Task<JsonElement> ReadLiveAsync(string id) => await (await CreateClient().GetAsync($"/api/v1/live/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+
     protected override Task DisposeFixtureAsync()
     {
         if (_sdk is { HasExited: false })
@@ -156,6 +182,8 @@ public class LiveKitApp : SpotlightApp
 }
 
 public sealed record SignedWebhook(string Body, string Token);
+
+public sealed record StartedLive(string Id, string RoomName);
 
 public sealed class SdkRefusedException(string message) : Exception(message);
 

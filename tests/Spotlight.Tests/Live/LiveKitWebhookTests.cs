@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -15,8 +14,6 @@ namespace Spotlight.Tests.Live;
 /// </summary>
 public sealed class LiveKitWebhookTests(LiveKitApp app) : IClassFixture<LiveKitApp>
 {
-    private const string Path = "/api/v1/livekit/webhooks";
-
     [ToolFact("node", "npm")]
     public async Task A_room_finished_signed_by_the_sdk_is_accepted_and_raises_LiveKitRoomFinished()
     {
@@ -68,6 +65,29 @@ public sealed class LiveKitWebhookTests(LiveKitApp app) : IClassFixture<LiveKitA
         await Task.Delay(500); // a second delivery, were there one, would be relayed by now
         Assert.Single(app.Events.Of<LiveKitParticipantJoined>(), e => e.EventId == id);
         Assert.Equal(1, await app.WithDbAsync(db => db.Set<LiveKitWebhookEvent>().CountAsync(e => e.EventId == id)));
+    }
+
+    [ToolFact("node", "npm")]
+    public async Task Event_ids_are_kept_a_week_then_forgotten()
+    {
+        var (old, recent) = (NewEventId(), NewEventId());
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        await app.WithDbAsync(async db =>
+        {
+            db.AddRange(
+                new LiveKitWebhookEvent { Id = Guid.CreateVersion7(), EventId = old, Event = "room_started", ReceivedAt = now.AddDays(-8) },
+                new LiveKitWebhookEvent { Id = Guid.CreateVersion7(), EventId = recent, Event = "room_started", ReceivedAt = now.AddDays(-6) });
+            await db.SaveChangesAsync();
+        });
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var job = scope.ServiceProvider.GetServices<Spotlight.Platform.Jobs.IJobHandler>().Single(j => j.Type == "livekit-webhook-cleanup");
+            await job.RunAsync(new Spotlight.Platform.Jobs.JobRun(Guid.CreateVersion7(), job.Type, null, 1), CancellationToken.None);
+        }
+
+        var kept = await app.WithDbAsync(db => db.Set<LiveKitWebhookEvent>().Where(e => e.EventId == old || e.EventId == recent).Select(e => e.EventId).ToListAsync());
+        Assert.Equal([recent], kept);
     }
 
     [ToolFact("node", "npm")]
@@ -152,19 +172,8 @@ public sealed class LiveKitWebhookTests(LiveKitApp app) : IClassFixture<LiveKitA
         Assert.Equal("processed", receipt.GetProperty("outcome").GetString());
     }
 
-    /// <summary>As LiveKit posts: <c>application/webhook+json</c>, the token alone in Authorization (no <c>Bearer</c>).</summary>
-    private async Task<HttpResponseMessage> PostAsync(SignedWebhook signed, string? authorization = null, string contentType = "application/webhook+json")
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(signed.Body)) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        var token = authorization ?? signed.Token;
-        if (token.Length > 0)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", token);
-        }
-
-        return await app.CreateClient().SendAsync(request);
-    }
+    private Task<HttpResponseMessage> PostAsync(SignedWebhook signed, string? authorization = null, string contentType = "application/webhook+json") =>
+        app.PostWebhookAsync(signed, authorization, contentType);
 
     private static string NewEventId() => "EV_" + Guid.NewGuid().ToString("N")[..12];
 }

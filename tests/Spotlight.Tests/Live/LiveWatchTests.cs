@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using Spotlight.Live.Lives;
 using Spotlight.Tests.Infrastructure;
@@ -81,11 +79,7 @@ public sealed class LiveWatchTests(LiveKitApp app) : IClassFixture<LiveKitApp>
     private async Task WebhookAsync(string name, string room, string identity)
     {
         var signed = await app.SignWebhookAsync(new { @event = name, id = "EV_" + Guid.NewGuid().ToString("N"), room = new { name = room }, participant = new { identity } });
-        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(signed.Body));
-        content.Headers.ContentType = new("application/webhook+json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/livekit/webhooks") { Content = content };
-        request.Headers.TryAddWithoutValidation("Authorization", signed.Token);
-        (await app.CreateClient().SendAsync(request)).EnsureSuccessStatusCode();
+        (await app.PostWebhookAsync(signed)).EnsureSuccessStatusCode();
     }
 
     private async Task WaitForViewersAsync(string id, int count)
@@ -98,12 +92,7 @@ public sealed class LiveWatchTests(LiveKitApp app) : IClassFixture<LiveKitApp>
         }
     }
 
-    private async Task<(TestUser Creator, (string Id, string RoomName) Live)> GoLiveAsync()
-    {
-        var creator = await app.CreateUserAsync("creator");
-        var live = await (await creator.Client.PostAsJsonAsync("/api/v1/live", new { title = "Live" })).ShouldBeAsync(HttpStatusCode.Created);
-        return (creator, (live.GetProperty("id").GetString()!, live.GetProperty("roomName").GetString()!));
-    }
+    private Task<(TestUser Creator, StartedLive Live)> GoLiveAsync() => app.GoLiveAsync();
 
-    private async Task<JsonElement> ReadAsync(string id) => await (await app.CreateClient().GetAsync($"/api/v1/live/{id}")).ShouldBeAsync(HttpStatusCode.OK);
+    private Task<JsonElement> ReadAsync(string id) => app.ReadLiveAsync(id);
 }

@@ -184,11 +184,7 @@ public sealed class LivesTests(LiveKitApp app) : IClassFixture<LiveKitApp>
     {
         var (_, live) = await GoLiveAsync();
         var signed = await app.SignWebhookAsync(new { @event = "room_finished", id = "EV_" + Guid.NewGuid().ToString("N"), room = new { name = live.RoomName } });
-        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(signed.Body));
-        content.Headers.ContentType = new("application/webhook+json");
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/livekit/webhooks") { Content = content };
-        request.Headers.TryAddWithoutValidation("Authorization", signed.Token);
-        (await app.CreateClient().SendAsync(request)).EnsureSuccessStatusCode();
+        (await app.PostWebhookAsync(signed)).EnsureSuccessStatusCode();
 
         var watch = Stopwatch.StartNew();
         while ((await ReadAsync(live.Id)).GetProperty("status").GetString() != "ended")
@@ -198,14 +194,7 @@ public sealed class LivesTests(LiveKitApp app) : IClassFixture<LiveKitApp>
         }
     }
 
-    private async Task<(TestUser Creator, StartedLive Live)> GoLiveAsync(string visibility = "public")
-    {
-        var creator = await app.CreateUserAsync("creator");
-        var live = await (await creator.Client.PostAsJsonAsync("/api/v1/live", new { title = "Live", visibility })).ShouldBeAsync(HttpStatusCode.Created);
-        return (creator, new StartedLive(live.GetProperty("id").GetString()!, live.GetProperty("roomName").GetString()!));
-    }
+    private Task<(TestUser Creator, StartedLive Live)> GoLiveAsync(string visibility = "public") => app.GoLiveAsync(visibility);
 
-    private async Task<JsonElement> ReadAsync(string id) => await (await app.CreateClient().GetAsync($"/api/v1/live/{id}")).ShouldBeAsync(HttpStatusCode.OK);
-
-    private sealed record StartedLive(string Id, string RoomName);
+    private Task<JsonElement> ReadAsync(string id) => app.ReadLiveAsync(id);
 }
