@@ -194,6 +194,41 @@ public sealed class LivesTests(LiveKitApp app) : IClassFixture<LiveKitApp>
         }
     }
 
+    [ToolFact("node", "npm")]
+    public async Task The_list_of_lives_puts_followed_creators_first_and_hides_what_the_caller_may_not_see()
+    {
+        var viewer = await app.CreateUserAsync();
+        var (stranger, publicLive) = await GoLiveAsync();
+        var (followed, followedLive) = await GoLiveAsync();
+        var (_, followersOnly) = await GoLiveAsync(visibility: "followers");
+        var (blocking, blockingLive) = await GoLiveAsync();
+        (await viewer.Client.PostAsync($"/api/v1/users/{followed.Id}/follow", null)).EnsureSuccessStatusCode();
+        (await blocking.Client.PostAsync($"/api/v1/users/{viewer.Id}/block", null)).EnsureSuccessStatusCode();
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await (await viewer.Client.GetAsync("/api/v1/live?limit=1" + (cursor is null ? "" : "&cursor=" + cursor))).ShouldBeAsync(HttpStatusCode.OK);
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(followedLive.Id, seen[0]);
+        Assert.Contains(publicLive.Id, seen);
+        Assert.DoesNotContain(followersOnly.Id, seen);
+        Assert.DoesNotContain(blockingLive.Id, seen);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+
+        var anonymous = await (await app.CreateClient().GetAsync("/api/v1/live?limit=100")).ShouldBeAsync(HttpStatusCode.OK);
+        var ids = anonymous.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()).ToList();
+        Assert.Contains(publicLive.Id, ids);
+        Assert.DoesNotContain(followersOnly.Id, ids);
+        Assert.Equal(stranger.Handle, anonymous.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == publicLive.Id)
+            .GetProperty("creator").GetProperty("handle").GetString());
+    }
+
     private Task<(TestUser Creator, StartedLive Live)> GoLiveAsync(string visibility = "public") => app.GoLiveAsync(visibility);
 
     private Task<JsonElement> ReadAsync(string id) => app.ReadLiveAsync(id);

@@ -4,6 +4,7 @@ using Spotlight.Live.LiveKit;
 using Spotlight.Platform.Events;
 using Spotlight.Platform;
 using Spotlight.Platform.Http;
+using Spotlight.Platform.Paging;
 
 namespace Spotlight.Live.Lives;
 
@@ -20,6 +21,7 @@ internal static class LivesFeature
         services.AddEventHandler<LiveKitParticipantLeft, LeaveCountsViewer>();
         services.AddScoped<StartLive>();
         services.AddScoped<ReadLive>();
+        services.AddScoped<ListLives>();
         services.AddScoped<JoinLive>();
         services.AddScoped<LiveAccess>();
         services.AddScoped<EndLive>();
@@ -31,6 +33,8 @@ internal static class LivesFeature
     {
         api.MapPost("/live", Start).RequireAuthorization().WithName("StartLive")
             .WithSummary("Go live (creators, one live at a time): a LiveKit room and a token to publish in it");
+        api.MapGet("/live", List).WithName("ListLives")
+            .WithSummary("The lives on now, followed creators' first, newest first; signed out: public lives only");
         api.MapGet("/live/{id:guid}", Get).WithName("GetLive").WithSummary("One live, on or ended, with its creator and viewer count");
         api.MapPost("/live/{id:guid}/join", Join).RequireAuthorization().WithName("JoinLive")
             .WithSummary("A token to watch a live that is on (subscribe only); refused to banned users, blocks either way, and lives the caller may not see");
@@ -43,6 +47,17 @@ internal static class LivesFeature
     {
         var outcome = await handler.HandleAsync(caller.UserId(), request, cancellationToken);
         return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/v1/live/{outcome.Value!.Id}", outcome.Value);
+    }
+
+    private static async Task<Results<Ok<Page<LiveResponse>>, ValidationProblem>> List(
+        int? limit, string? cursor, ClaimsPrincipal caller, ListLives handler, CancellationToken cancellationToken)
+    {
+        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        return TypedResults.Ok(await handler.HandleAsync(caller.UserIdOrNull(), page, cancellationToken));
     }
 
     private static async Task<Results<Ok<LiveResponse>, ProblemHttpResult>> Get(Guid id, ReadLive handler, CancellationToken cancellationToken) =>

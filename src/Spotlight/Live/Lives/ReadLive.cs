@@ -17,7 +17,9 @@ public sealed class ReadLive(SpotlightDb db, IUserDirectory users)
     internal static async Task<LiveResponse> ShapeAsync(IUserDirectory users, LiveSession live, CancellationToken cancellationToken)
     {
         var creator = (await users.FactsAsync([live.CreatorId], cancellationToken)).GetValueOrDefault(live.CreatorId);
-        return new LiveResponse(live.Id, creator is null ? null : LiveCreator.From(creator), live.Title, live.Visibility, live.Status, live.ViewerCount,
-            live.StartedAt, live.EndedAt, null);
+        return Shape(live, creator);
     }
+
+    internal static LiveResponse Shape(LiveSession live, UserFacts? creator) =>
+        new(live.Id, creator is null ? null : LiveCreator.From(creator), live.Title, live.Visibility, live.Status, live.ViewerCount, live.StartedAt, live.EndedAt, null);
 }
