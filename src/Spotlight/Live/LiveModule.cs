@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Spotlight.Live.LiveKit;
 using Spotlight.Live.Lives;
 using Spotlight.Platform;
@@ -12,10 +11,9 @@ public static class LiveModule
     public static WebApplicationBuilder AddLive(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // Read live (IOptionsMonitor): the console's livekit section applies without a restart. Not validated at
-        // start-up: an unconfigured or invalid LiveKit makes live endpoints answer 503, never stops the server.
+        // Read live (IOptionsMonitor): the console's livekit section applies without a restart. Validated where read
+        // (LiveKitSettings): an unconfigured or invalid LiveKit makes live endpoints answer 503, never stops the server.
         services.AddOptions<LiveKitOptions>().Bind(builder.Configuration.GetSection(LiveKitOptions.Section));
-        services.AddSingleton<IValidateOptions<LiveKitOptions>, LiveKitOptionsValidation>();
         services.AddSingleton<LiveKitSettings>();
         services.AddSingleton<LiveKitTokens>();
         // The resilience pipeline bounds each call (LiveKit:RoomServiceTimeout), so the client itself never times out first.

@@ -42,13 +42,17 @@ public sealed class LiveKitOptions
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Url) && !string.IsNullOrWhiteSpace(ApiKey) && !string.IsNullOrWhiteSpace(ApiSecret);
 }
 
-/// <summary>Checks every value given, set or not; an unset one only means "not configured".</summary>
-internal sealed class LiveKitOptionsValidation : IValidateOptions<LiveKitOptions>
+/// <summary>
+/// Checks every value given; an unset one only means "not configured". Applied when the settings are read
+/// (<see cref="LiveKitSettings"/>), not registered as an <c>IValidateOptions</c>: the options monitor re-reads the options
+/// on every configuration reload and would throw a refusal into the console's save of the value.
+/// </summary>
+internal static class LiveKitOptionsValidation
 {
     /// <summary>HS256 wants a key of at least 256 bits; LiveKit's own server refuses shorter secrets outside dev mode.</summary>
     public const int MinSecretBytes = 32;
 
-    public ValidateOptionsResult Validate(string? name, LiveKitOptions options)
+    public static IReadOnlyList<string> Problems(LiveKitOptions options)
     {
         var errors = new List<string>();
         if (!string.IsNullOrWhiteSpace(options.Url)
@@ -88,7 +92,7 @@ internal sealed class LiveKitOptionsValidation : IValidateOptions<LiveKitOptions
             errors.Add("LiveKit:ClockSkew must be between 0 and 5 minutes.");
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return errors;
     }
 }
 
@@ -107,16 +111,10 @@ public sealed class LiveKitSettings(IOptionsMonitor<LiveKitOptions> monitor, ICo
     /// <summary>The options of the moment, or <c>null</c> with the reason when they are invalid.</summary>
     public LiveKitOptions? Options(out string? problem)
     {
-        try
-        {
-            problem = null;
-            return monitor.CurrentValue;
-        }
-        catch (OptionsValidationException invalid)
-        {
-            problem = string.Join(" ", invalid.Failures);
-            return null;
-        }
+        var options = monitor.CurrentValue;
+        var problems = LiveKitOptionsValidation.Problems(options);
+        problem = problems.Count == 0 ? null : string.Join(" ", problems);
+        return problem is null ? options : null;
     }
 
     public Outcome<LiveKitConnection> Connection()
