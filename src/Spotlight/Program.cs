@@ -2,6 +2,7 @@ using Spotlight.Admin;
 using Spotlight.Content;
 using Spotlight.Data;
 using Spotlight.Identity;
+using Spotlight.Live;
 using Spotlight.Messaging;
 using Spotlight.Moderation;
 using Spotlight.Notifications;
@@ -23,6 +24,7 @@ try
     builder.AddSocial();
     builder.AddWallet();
     builder.AddContent();
+    builder.AddLive();
     builder.AddMessaging();
     builder.AddRealtime();
     builder.AddNotifications();
@@ -42,6 +44,7 @@ try
     app.MapSocial();
     app.MapWallet();
     app.MapContent();
+    app.MapLive();
     app.MapMessaging();
     app.MapRealtime();
     app.MapNotifications();

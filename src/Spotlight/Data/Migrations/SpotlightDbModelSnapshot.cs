@@ -605,6 +605,89 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Live.LiveKit.LiveKitWebhookEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(255);
+
+                    b.Property<DateTime>("ReceivedAt");
+
+                    b.Property<string>("Room")
+                        .HasMaxLength(255);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EventId")
+                        .IsUnique();
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("livekit_webhook_events", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveSession", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<Guid>("CreatorId");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(32);
+
+                    b.Property<DateTime?>("EndedAt");
+
+                    b.Property<Guid?>("EndedBy");
+
+                    b.Property<DateTime>("LastConfirmedAt");
+
+                    b.Property<Guid?>("OnAirCreatorId");
+
+                    b.Property<string>("RoomName")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
+                    b.Property<DateTime>("StartedAt");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(140);
+
+                    b.Property<int>("ViewerCount");
+
+                    b.Property<string>("Visibility")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OnAirCreatorId")
+                        .IsUnique();
+
+                    b.HasIndex("RoomName")
+                        .IsUnique();
+
+                    b.HasIndex("CreatorId", "StartedAt");
+
+                    b.HasIndex("Status", "LastConfirmedAt");
+
+                    b.HasIndex("Status", "StartedAt");
+
+                    b.ToTable("live_sessions", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Messaging.Attachments.Attachment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1633,6 +1716,15 @@ namespace Spotlight.Data.Migrations
                     b.HasOne("Spotlight.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveSession", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("CreatorId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

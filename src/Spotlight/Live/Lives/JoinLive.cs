@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Spotlight.Data;
+using Spotlight.Identity.Users;
+using Spotlight.Live.LiveKit;
+using Spotlight.Platform.Errors;
+using Spotlight.Social;
+using Spotlight.Wallet.Subscriptions;
+
+namespace Spotlight.Live.Lives;
+
+/// <summary>
+/// <c>POST /live/{id}/join</c>: a token to watch a live that is on (subscribe only; the creator gets their publisher
+/// token back). Refused: 404 unknown, 409 <c>live_ended</c>, 403 <c>banned</c>, 403 <c>blocked</c> (a block either way with
+/// the creator), 403 <c>followers_only</c> / <c>subscribers_only</c> for a live the caller may not see.
+/// </summary>
+public sealed class JoinLive(SpotlightDb db, LiveAccess access, LiveKitSettings settings, LiveKitTokens tokens)
+{
+    public async Task<Outcome<JoinLiveResponse>> HandleAsync(Guid callerId, Guid liveId, CancellationToken cancellationToken)
+    {
+        var live = await db.Set<LiveSession>().AsNoTracking().SingleOrDefaultAsync(l => l.Id == liveId, cancellationToken);
+        if (live is null)
+        {
+            return Refusal.NotFound("No live has this id.");
+        }
+
+        if (live.Status != LiveStatus.Live)
+        {
+            return Refusal.Conflict("live_ended", "This live has ended.");
+        }
+
+        if (settings.Connection() is { Refusal: { } notConfigured })
+        {
+            return notConfigured;
+        }
+
+        var viewer = await access.CheckAsync(callerId, live, cancellationToken);
+        if (viewer.Refusal is { } refused)
+        {
+            return refused;
+        }
+
+        var connection = settings.Connection().Value!;
+        var grant = callerId == live.CreatorId ? RoomGrant.Publisher(live.RoomName) : RoomGrant.Viewer(live.RoomName);
+        return new JoinLiveResponse(connection.Url, tokens.Participant(connection, callerId, viewer.Value!.Handle, grant), live.ViewerCount);
+    }
+}
+
+/// <summary>Who may watch a live: not banned, no block either way with the creator, and the live's visibility.</summary>
+public sealed class LiveAccess(IUserDirectory users, IBlockList blocks, IFollowGraph follows, ISubscriptionAccess subscriptions)
+{
+    /// <summary>The caller's facts when they may watch, else the refusal.</summary>
+    public async Task<Outcome<UserFacts>> CheckAsync(Guid callerId, LiveSession live, CancellationToken cancellationToken)
+    {
+        if (!(await users.FactsAsync([callerId], cancellationToken)).TryGetValue(callerId, out var caller) || caller.IsBanned)
+        {
+            return Refusal.Forbidden("banned", "This account may not watch lives.");
+        }
+
+        if (callerId == live.CreatorId || caller.IsStaff)
+        {
+            return caller;
+        }
+
+        if (await blocks.IsBlockedAsync(callerId, live.CreatorId, cancellationToken))
+        {
+            return Refusal.Forbidden("blocked", "You cannot watch this live.");
+        }
+
+        return live.Visibility switch
+        {
+            LiveVisibility.Followers when !await follows.FollowerIds(live.CreatorId).ContainsAsync(callerId, cancellationToken) =>
+                Refusal.Forbidden("followers_only", "This live is for the creator's followers."),
+            LiveVisibility.Subscribers when (await subscriptions.ActivePlansAsync(callerId, [live.CreatorId], cancellationToken)).GetValueOrDefault(live.CreatorId) is not { Count: > 0 } =>
+                Refusal.Forbidden("subscribers_only", "This live is for the creator's subscribers."),
+            _ => caller,
+        };
+    }
+}

@@ -1,0 +1,74 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Spotlight.Live.LiveKit;
+using Spotlight.Platform.Events;
+using Spotlight.Platform;
+using Spotlight.Platform.Http;
+using Spotlight.Platform.Paging;
+
+namespace Spotlight.Live.Lives;
+
+/// <summary>Registers and maps lives (API.md, Live); called by <see cref="LiveModule"/>.</summary>
+internal static class LivesFeature
+{
+    public static void Add(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = LiveOptions.Validate(configuration.GetSection(LiveOptions.Section).Get<LiveOptions>() ?? new LiveOptions());
+        services.AddSingleton(options);
+        services.AddScoped<LiveWatch>();
+        services.AddJob<LiveWatchJob>(every: TimeSpan.FromSeconds(options.WatchIntervalSeconds));
+        services.AddEventHandler<LiveKitParticipantJoined, JoinCountsViewer>();
+        services.AddEventHandler<LiveKitParticipantLeft, LeaveCountsViewer>();
+        services.AddScoped<StartLive>();
+        services.AddScoped<ReadLive>();
+        services.AddScoped<ListLives>();
+        services.AddScoped<JoinLive>();
+        services.AddScoped<LiveAccess>();
+        services.AddScoped<EndLive>();
+        services.AddScoped<LiveEnding>();
+        services.AddEventHandler<LiveKitRoomFinished, RoomFinishedEndsLive>();
+    }
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/live", Start).RequireAuthorization().WithName("StartLive")
+            .WithSummary("Go live (creators, one live at a time): a LiveKit room and a token to publish in it");
+        api.MapGet("/live", List).WithName("ListLives")
+            .WithSummary("The lives on now, followed creators' first, newest first; signed out: public lives only");
+        api.MapGet("/live/{id:guid}", Get).WithName("GetLive").WithSummary("One live, on or ended, with its creator and viewer count");
+        api.MapPost("/live/{id:guid}/join", Join).RequireAuthorization().WithName("JoinLive")
+            .WithSummary("A token to watch a live that is on (subscribe only); refused to banned users, blocks either way, and lives the caller may not see");
+        api.MapPost("/live/{id:guid}/end", End).RequireAuthorization().WithName("EndLive")
+            .WithSummary("End a live (its creator or a moderator): the LiveKit room is deleted");
+    }
+
+    private static async Task<Results<Created<StartLiveResponse>, ProblemHttpResult>> Start(
+        StartLiveRequest request, ClaimsPrincipal caller, StartLive handler, CancellationToken cancellationToken)
+    {
+        var outcome = await handler.HandleAsync(caller.UserId(), request, cancellationToken);
+        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Created($"/api/v1/live/{outcome.Value!.Id}", outcome.Value);
+    }
+
+    private static async Task<Results<Ok<Page<LiveResponse>>, ValidationProblem>> List(
+        int? limit, string? cursor, ClaimsPrincipal caller, ListLives handler, CancellationToken cancellationToken)
+    {
+        if (!PageRequest.TryParse(limit, cursor, out var page, out var problem))
+        {
+            return problem!;
+        }
+
+        return TypedResults.Ok(await handler.HandleAsync(caller.UserIdOrNull(), page, cancellationToken));
+    }
+
+    private static async Task<Results<Ok<LiveResponse>, ProblemHttpResult>> Get(Guid id, ReadLive handler, CancellationToken cancellationToken) =>
+        Answer(await handler.HandleAsync(id, cancellationToken));
+
+    private static async Task<Results<Ok<JoinLiveResponse>, ProblemHttpResult>> Join(Guid id, ClaimsPrincipal caller, JoinLive handler, CancellationToken cancellationToken) =>
+        Answer(await handler.HandleAsync(caller.UserId(), id, cancellationToken));
+
+    private static async Task<Results<Ok<LiveResponse>, ProblemHttpResult>> End(Guid id, ClaimsPrincipal caller, EndLive handler, CancellationToken cancellationToken) =>
+        Answer(await handler.HandleAsync(caller.UserId(), id, cancellationToken));
+
+    private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Platform.Errors.Outcome<T> outcome) =>
+        outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value);
+}
