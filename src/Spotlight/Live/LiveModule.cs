@@ -1,3 +1,4 @@
+using Spotlight.Platform.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spotlight.Live.LiveKit;
 using Spotlight.Live.Lives;
@@ -27,7 +28,7 @@ public static class LiveModule
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1").WithTags("Live");
-        api.MapPost("/livekit/webhooks", ReceiveWebhook).AllowAnonymous().WithName("LiveKitWebhook")
+        api.MapPost("/livekit/webhooks", ReceiveWebhook).AllowAnonymous().RequireWebhookRateLimit().WithName("LiveKitWebhook")
             .WithSummary("LiveKit's signed event (room_started, room_finished, participant_joined/left/connection_aborted, track_published); each event id is acted on once");
         LivesFeature.Map(api);
         return app;

@@ -1,3 +1,4 @@
+using Spotlight.Platform.RateLimiting;
 using Spotlight.Identity;
 using Spotlight.Platform;
 using Spotlight.Platform.Http;
@@ -80,7 +81,7 @@ public static class WalletModule
         wallet.MapGet("/topups/{id:guid}", TopupEndpoints.Get).WithName("GetTopup").WithSummary("One of the caller's top-ups");
         wallet.MapPost("/transfers", WalletEndpoints.Transfer).RequireIdempotency().WithName("Transfer").WithSummary("Send coins from the caller's wallet to another user's");
 
-        api.MapPost("/payments/webhooks/{provider}", TopupEndpoints.Webhook).AllowAnonymous().WithName("PaymentWebhook")
+        api.MapPost("/payments/webhooks/{provider}", TopupEndpoints.Webhook).AllowAnonymous().RequireWebhookRateLimit().WithName("PaymentWebhook")
             .WithSummary("A payment provider's signed event (credits a top-up once, however often it is delivered)");
 
         api.MapGet("/gifts/catalog", GiftEndpoints.Catalog).WithName("GiftCatalog").WithSummary("The gifts that can be sent, with their prices");

@@ -4,7 +4,7 @@ using Spotlight.Tests.Infrastructure;
 
 namespace Spotlight.Tests.Platform;
 
-/// <summary>The real limits, scaled down so a test can reach them: anonymous 5/min per IP, free 6/min, premium 9/min, login 3/min per IP and 2/min per email.</summary>
+/// <summary>The real limits, scaled down so a test can reach them: anonymous 5/min per IP, free 6/min, premium 9/min, login 3/min per IP and 2/min per email, webhooks 8/min per IP.</summary>
 public class LimitedApp : SpotlightApp
 {
     public LimitedApp()
@@ -25,6 +25,7 @@ public class LimitedApp : SpotlightApp
         ["RateLimiting:Policies:login:Limit"] = "3",
         ["RateLimiting:Policies:login-email:Limit"] = "2",
         ["RateLimiting:Policies:register:Limit"] = "1000",
+        ["RateLimiting:Policies:webhooks:Limit"] = "8",
     };
 }
 
@@ -81,6 +82,29 @@ public sealed class RateLimitTests(LimitedApp app) : IClassFixture<LimitedApp>
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.False(response.Headers.Contains("X-RateLimit-Limit"));
         }
+    }
+
+    [Fact]
+    public async Task A_machine_sending_signed_webhooks_is_counted_under_the_webhooks_policy_not_the_anonymous_budget()
+    {
+        // One sender (a LiveKit node, a payment provider) past the anonymous 5 per minute: both webhook routes share its
+        // webhooks budget of 8; every request still has its signature checked (these unsigned ones are refused).
+        var sender = app.CreateClientFrom(TestRemoteIp.NextAddress());
+        for (var i = 1; i <= 8; i++)
+        {
+            using var body = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            var response = await sender.PostAsync(i % 2 == 0 ? "/api/v1/livekit/webhooks" : "/api/v1/payments/webhooks/sandbox", body);
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.True((int)response.StatusCode >= 400, $"an unsigned webhook is refused, got {response.StatusCode}");
+            Assert.Equal(8, Header(response, "X-RateLimit-Limit"));
+            Assert.Equal(8 - i, Header(response, "X-RateLimit-Remaining"));
+        }
+
+        using var ninth = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+        await (await sender.PostAsync("/api/v1/payments/webhooks/sandbox", ninth)).ShouldBeProblemAsync(HttpStatusCode.TooManyRequests, "rate_limited");
+
+        // The same address's ordinary anonymous calls keep their own budget.
+        Assert.Equal(HttpStatusCode.NotFound, (await sender.GetAsync("/api/v1/users/nobody_at_all")).StatusCode);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public static partial class IntegrationCatalog
         [
             new("url", "Server URL", FieldKind.Url, "LiveKit:Url", Hint: "wss://… or https://…"),
             new("apiKey", "API key", FieldKind.Text, "LiveKit:ApiKey"),
-            new("apiSecret", "API secret", FieldKind.Secret, "LiveKit:ApiSecret"),
+            new("apiSecret", "API secret", FieldKind.Secret, "LiveKit:ApiSecret", Rotates: true),
         ], LiveWithoutRestart: true),
         new(Email, "Email (SMTP)", "Outgoing mail: verification and password-reset messages. Applies on every node within seconds.",
         [

@@ -30,6 +30,9 @@ public sealed class RateLimitOptions
         ["login-email"] = new() { Limit = 10, WindowSeconds = 60 },
         ["register"] = new() { Limit = 20, WindowSeconds = 3600 },
         ["password-reset"] = new() { Limit = 5, WindowSeconds = 3600 },
+        // A machine's signed webhooks (payment provider, LiveKit), per sending IP, in place of the anonymous budget: one
+        // LiveKit node reports every join and leave of a live with thousands of viewers from one address.
+        ["webhooks"] = new() { Limit = 6000, WindowSeconds = 60 },
     };
 
     /// <summary>What is wrong with these settings, each naming its setting (the console refuses the same for the tiers it saves).</summary>
@@ -65,7 +68,8 @@ public sealed class RateLimitPolicy
 }
 
 /// <summary>Endpoint metadata naming a policy applied per client IP on top of the caller's own limit.</summary>
-public sealed record RateLimitPolicyMetadata(string Name);
+/// <summary>A named policy on an endpoint; <paramref name="InsteadOfCallerLimit"/>: the policy replaces the per-caller budget.</summary>
+public sealed record RateLimitPolicyMetadata(string Name, bool InsteadOfCallerLimit = false);
 
 /// <summary>What one hit on a counter decided.</summary>
 public readonly record struct RateLimitDecision(bool Allowed, int Limit, int Remaining, int ResetSeconds);

@@ -82,7 +82,8 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimits limit
 
         var aborted = context.RequestAborted;
         RateLimitDecision? shown = null;
-        if (limiter.CallerLimit(context) is { } caller)
+        var policy = context.GetEndpoint()?.Metadata.GetMetadata<RateLimitPolicyMetadata>();
+        if (policy is not { InsteadOfCallerLimit: true } && limiter.CallerLimit(context) is { } caller)
         {
             var decision = await limiter.HitAsync(caller.Partition, caller.Limit, 60, aborted);
             if (!decision.Allowed)
@@ -94,7 +95,7 @@ internal sealed class RateLimitMiddleware(RequestDelegate next, RateLimits limit
             shown = decision;
         }
 
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RateLimitPolicyMetadata>() is { } policy)
+        if (policy is not null)
         {
             var decision = await limiter.HitPolicyAsync(policy.Name, "ip:" + RateLimits.ClientIp(context), aborted);
             if (!decision.Allowed)
@@ -120,4 +121,12 @@ public static class RateLimitEndpointConventions
     /// <summary>Attaches a named policy from <c>RateLimiting:Policies</c>, counted per client IP.</summary>
     public static TBuilder RequireRateLimit<TBuilder>(this TBuilder builder, string policy) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RateLimitPolicyMetadata(policy));
+
+    /// <summary>
+    /// For an endpoint a machine calls with a signed body (a payment provider's or LiveKit's webhooks): counted under the
+    /// <c>webhooks</c> policy per sending IP instead of the anonymous per-IP budget, which a busy sender would exhaust.
+    /// The signature is still checked on every request.
+    /// </summary>
+    public static TBuilder RequireWebhookRateLimit<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RateLimitPolicyMetadata("webhooks", InsteadOfCallerLimit: true));
 }
