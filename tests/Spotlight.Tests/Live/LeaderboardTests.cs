@@ -201,6 +201,52 @@ public sealed class LeaderboardTests(LeaderboardApp app) : IClassFixture<Leaderb
     }
 
     [Fact]
+    public async Task A_banned_user_is_left_out_and_the_ranks_close_up()
+    {
+        var (creator, live) = await GoLiveAsync();
+        var (banned, fan) = (await FanAsync(), await FanAsync());
+        await GiftAsync(banned, creator.Id, 50, live);
+        await GiftAsync(fan, creator.Id, 20, live);
+        await DrainedAsync();
+        Assert.Equal((2, 20L), Me(await (await fan.Client.GetAsync($"/api/v1/live/{live}/leaderboard")).ShouldBeAsync(HttpStatusCode.OK)));
+
+        var admin = await app.AdminAsync();
+        await (await admin.Client.PostAsJsonAsync($"/api/v1/admin/users/{banned.Id}/ban", new { reason = "spam" })).ShouldBeAsync(HttpStatusCode.OK);
+
+        var board = await (await fan.Client.GetAsync($"/api/v1/live/{live}/leaderboard")).ShouldBeAsync(HttpStatusCode.OK);
+        Assert.Equal([(1, fan.Id, 20L)], Items(board));
+        Assert.Equal((1, 20L), Me(board));
+    }
+
+    [Fact]
+    public async Task The_cleanup_job_deletes_day_and_week_periods_older_than_KeepDays_and_keeps_all_time()
+    {
+        var user = Guid.NewGuid();
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var old = now.AddDays(-100);
+        var recent = now.AddDays(-80);
+        await app.WithDbAsync(async db =>
+        {
+            db.AddRange(
+                new LeaderboardScore { Board = "gifters", Period = Boards.Day(old), UserId = user, Score = 1, ReachedAt = old },
+                new LeaderboardScore { Board = "gifters", Period = Boards.Week(old), UserId = user, Score = 1, ReachedAt = old },
+                new LeaderboardScore { Board = "gifters", Period = Boards.Day(recent), UserId = user, Score = 1, ReachedAt = recent },
+                new LeaderboardScore { Board = "gifters", Period = Boards.Week(recent), UserId = user, Score = 1, ReachedAt = recent },
+                new LeaderboardScore { Board = "gifters", Period = Boards.All, UserId = user, Score = 4, ReachedAt = old });
+            await db.SaveChangesAsync();
+        });
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<LeaderboardCleanupJob>().RunAsync(new Spotlight.Platform.Jobs.JobRun(Guid.NewGuid(), LeaderboardCleanupJob.JobType, null, 1), CancellationToken.None);
+        }
+
+        var kept = await app.WithDbAsync(db => db.Set<LeaderboardScore>().Where(s => s.UserId == user).Select(s => s.Period).ToListAsync());
+        Assert.Equal([Boards.All, Boards.Day(recent), Boards.Week(recent)], kept.Order(StringComparer.Ordinal).ToArray());
+        await app.WithDbAsync(db => db.Set<LeaderboardScore>().Where(s => s.UserId == user).ExecuteDeleteAsync()); // not gifts: a rebuild would not make them
+    }
+
+    [Fact]
     public async Task An_unknown_board_period_date_or_limit_is_refused()
     {
         var client = app.CreateClient();
