@@ -22,6 +22,7 @@ public static class LiveModule
         services.AddScoped<ReceiveLiveKitWebhook>();
         services.AddJob<LiveKitWebhookCleanupJob>(every: TimeSpan.FromHours(1));
         LivesFeature.Add(services, builder.Configuration);
+        Leaderboards.LeaderboardsFeature.Add(services, builder.Configuration);
         return builder;
     }
 
@@ -31,6 +32,7 @@ public static class LiveModule
         api.MapPost("/livekit/webhooks", ReceiveWebhook).AllowAnonymous().RequireWebhookRateLimit().WithName("LiveKitWebhook")
             .WithSummary("LiveKit's signed event (room_started, room_finished, participant_joined/left/connection_aborted, track_published); each event id is acted on once");
         LivesFeature.Map(api);
+        Leaderboards.LeaderboardsFeature.Map(api);
         return app;
     }
 

@@ -61,6 +61,7 @@ public static class WalletModule
 
         services.AddSingleton<IPayoutProvider, SandboxPayoutProvider>();
         services.AddScoped<IWalletReadModel, WalletReadModel>();
+        services.AddScoped<IGiftHistory, GiftHistory>();
         services.AddScoped<ISubscriptionAccess, SubscriptionAccess>();
         services.AddSingleton<ClosedDayTotals>();
         services.AddJob<SubscriptionRenewalJob>(every: TimeSpan.FromSeconds(options.RenewalIntervalSeconds));

@@ -605,6 +605,53 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Live.Leaderboards.LeaderboardContribution", b =>
+                {
+                    b.Property<Guid>("TransactionId");
+
+                    b.Property<long>("Amount");
+
+                    b.Property<Guid?>("LiveSessionId");
+
+                    b.Property<Guid>("RecipientId");
+
+                    b.Property<DateTime?>("ReversedAt");
+
+                    b.Property<Guid>("SenderId");
+
+                    b.Property<DateTime>("SentAt");
+
+                    b.HasKey("TransactionId");
+
+                    b.HasIndex("RecipientId", "SentAt");
+
+                    b.HasIndex("SenderId", "SentAt");
+
+                    b.ToTable("leaderboard_contributions", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Leaderboards.LeaderboardScore", b =>
+                {
+                    b.Property<string>("Board")
+                        .HasMaxLength(40);
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(20);
+
+                    b.Property<Guid>("UserId");
+
+                    b.Property<DateTime>("ReachedAt");
+
+                    b.Property<long>("Score");
+
+                    b.HasKey("Board", "Period", "UserId");
+
+                    b.HasIndex("Board", "Period", "Score", "ReachedAt", "UserId")
+                        .IsDescending(false, false, true, false, false);
+
+                    b.ToTable("leaderboard_scores", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Live.LiveKit.LiveKitWebhookEvent", b =>
                 {
                     b.Property<Guid>("Id")
