@@ -6,8 +6,8 @@ using Spotlight.Realtime.Hub;
 namespace Spotlight.Realtime.Live;
 
 /// <summary>
-/// Live sessions as rooms of the hub: a connection that joins a live receives its <c>gift</c>, <c>liveViewers</c> and
-/// <c>pkScore</c> events, and nothing of lives it has not joined. Features that run lives publish with
+/// Live sessions as rooms of the hub: a connection that joins a live receives its <c>gift</c>, <c>liveViewers</c>,
+/// <c>pkScore</c> and <c>liveEnded</c> events, and nothing of lives it has not joined. Features that run lives publish with
 /// <see cref="LiveBroadcast"/>. The live module decides who may watch (<see cref="ILiveAccess"/>).
 /// </summary>
 public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, RealtimeOptions options, RealtimeMetrics metrics)
