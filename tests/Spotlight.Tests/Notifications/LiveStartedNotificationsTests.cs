@@ -77,7 +77,7 @@ public sealed class LiveStartedNotificationsTests(LiveKitApp app) : IClassFixtur
     private static async Task<string> GoLiveAsync(TestUser creator, string title, string visibility = "public") =>
         (await (await creator.Client.PostAsJsonAsync("/api/v1/live", new { title, visibility })).ShouldBeAsync(HttpStatusCode.Created)).GetProperty("id").GetString()!;
 
-    private static async Task<List<JsonElement>> LiveStartedAsync(TestUser user) =>
+    internal static async Task<List<JsonElement>> LiveStartedAsync(TestUser user) =>
         (await (await user.Client.GetAsync("/api/v1/notifications")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("items").EnumerateArray()
             .Where(n => n.GetProperty("type").GetString() == "live_started").ToList();
 
@@ -94,5 +94,34 @@ public sealed class LiveStartedNotificationsTests(LiveKitApp app) : IClassFixtur
 
             await Task.Delay(100);
         }
+    }
+}
+
+/// <summary>A subscribers-only live, told through the notifier itself (the wallet's server has plans and coins, no LiveKit).</summary>
+public sealed class SubscribersLiveNotificationsTests(Content.Posts.PostsApp app) : IClassFixture<Content.Posts.PostsApp>
+{
+    [Fact]
+    public async Task A_subscribers_live_tells_the_followers_who_subscribe_and_no_other_follower()
+    {
+        var (creator, planId) = await app.CreatorWithPlanAsync();
+        var (subscriber, follower) = (await app.CreateUserAsync(), await app.CreateUserAsync());
+        foreach (var fan in new[] { subscriber, follower })
+        {
+            (await fan.Client.PostAsync($"/api/v1/users/{creator.Id}/follow", null)).EnsureSuccessStatusCode();
+        }
+
+        await app.SubscribeAsync(subscriber, creator, planId);
+        var live = Guid.CreateVersion7();
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var notifier = ActivatorUtilities.CreateInstance<Spotlight.Notifications.LiveStartedNotifier>(scope.ServiceProvider);
+            await notifier.HandleAsync(new Spotlight.Live.Lives.LiveStarted(live, creator.Id, "Members only", "subscribers", DateTime.UtcNow),
+                new Spotlight.Platform.Events.EventContext(Guid.NewGuid(), DateTime.UtcNow, 1), CancellationToken.None);
+        }
+
+        var told = Assert.Single(await LiveStartedNotificationsTests.LiveStartedAsync(subscriber));
+        Assert.Equal(live, told.GetProperty("data").GetProperty("liveSessionId").GetGuid());
+        Assert.Empty(await LiveStartedNotificationsTests.LiveStartedAsync(follower));
     }
 }
