@@ -144,30 +144,12 @@ internal sealed class MentionNotifier(IBlockList blocks, Notifier notifier) : ID
 /// </summary>
 internal sealed class NewPostNotifier(ISubscriptionAccess subscriptions, IBlockList blocks, Notifier notifier) : IDomainEventHandler<PostPublished>
 {
-    private const int PageSize = 500;
-
-    public async Task HandleAsync(PostPublished published, EventContext context, CancellationToken cancellationToken)
+    public Task HandleAsync(PostPublished published, EventContext context, CancellationToken cancellationToken)
     {
         var author = published.AuthorId;
         var blocked = blocks.BlockedEitherWay(author);
-        var audience = subscriptions.SubscriberIds(author).Where(id => id != author && !blocked.Contains(id)).Distinct();
-        Guid? after = null;
-        while (true)
-        {
-            var page = after is { } last ? audience.Where(id => id.CompareTo(last) > 0) : audience;
-            var ids = await page.OrderBy(id => id).Take(PageSize).ToListAsync(cancellationToken);
-            foreach (var subscriber in ids)
-            {
-                await notifier.NotifyAsync(new NotificationDraft(subscriber, NotificationTypes.NewPost, author, published.PostId,
-                    new { published.PostId, published.Visibility }, $"new_post:{published.PostId:N}"), cancellationToken);
-            }
-
-            if (ids.Count < PageSize)
-            {
-                return;
-            }
-
-            after = ids[^1];
-        }
+        return notifier.NotifyEachAsync(subscriptions.SubscriberIds(author).Where(id => id != author && !blocked.Contains(id)),
+            subscriber => new NotificationDraft(subscriber, NotificationTypes.NewPost, author, published.PostId,
+                new { published.PostId, published.Visibility }, $"new_post:{published.PostId:N}"), cancellationToken);
     }
 }

@@ -19,4 +19,7 @@ public sealed class NotificationOptions
     /// a notification each; after it, or once that one is read, the next like starts a new one.
     /// </summary>
     public int LikeAggregationHours { get; set; } = 24;
+
+    /// <summary>A creator going live again within this many minutes of a follower's last <c>live_started</c> from them does not notify that follower again.</summary>
+    public int LiveStartedCooldownMinutes { get; set; } = 30;
 }

@@ -20,7 +20,8 @@ public static class NotificationsModule
     {
         var services = builder.Services;
         services.AddSettings<NotificationOptions>(NotificationOptions.Section)
-            .Validate(o => o.DeliveryIntervalSeconds >= 1 && o.MaxAttempts >= 1, "Notifications: DeliveryIntervalSeconds and MaxAttempts must be at least 1.")
+            .Validate(o => o.DeliveryIntervalSeconds >= 1 && o.MaxAttempts >= 1 && o.LiveStartedCooldownMinutes >= 0,
+                "Notifications: DeliveryIntervalSeconds and MaxAttempts must be at least 1, LiveStartedCooldownMinutes at least 0.")
             .ServedAsValue();
         var options = builder.Configuration.ReadSettings<NotificationOptions>(NotificationOptions.Section); // the delivery job's interval
         services.AddSingleton<NotificationMetrics>();
@@ -55,6 +56,7 @@ public static class NotificationsModule
         services.AddNotifications<ReportsResolved>(e => e.Reports.Select(r => new NotificationDraft(r.ReporterId, NotificationTypes.ReportResolved, null, r.ReportId,
             new { e.Outcome, e.TargetType, e.TargetId }, $"report:{r.ReportId:N}")));
         services.AddEventHandler<MessagePosted, OfflineMessageNotifier>();
+        services.AddEventHandler<Live.Lives.LiveStarted, LiveStartedNotifier>();
         services.AddContentNotifications(options);
         return builder;
     }

@@ -19,6 +19,7 @@ public sealed record NotificationDraft(Guid UserId, string Type, Guid? ActorId =
 /// </summary>
 public sealed class Notifier(SpotlightDb db, IUserDirectory users, RealtimeFeed feed, NotificationMetrics metrics, TimeProvider time)
 {
+    private const int FanOutPage = 500;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Returns the stored notification, or null when the user already had one with this key.</summary>
@@ -75,6 +76,32 @@ public sealed class Notifier(SpotlightDb db, IUserDirectory users, RealtimeFeed 
             {
                 await ownTransaction.DisposeAsync();
             }
+        }
+    }
+
+    /// <summary>
+    /// One draft to each of <paramref name="recipients"/> (a query over ids, read a page at a time in id order, so a
+    /// creator with a million followers is never held in memory): the fan-out of a new post, a live starting.
+    /// </summary>
+    public async Task NotifyEachAsync(IQueryable<Guid> recipients, Func<Guid, NotificationDraft> draft, CancellationToken cancellationToken)
+    {
+        var audience = recipients.Distinct();
+        Guid? after = null;
+        while (true)
+        {
+            var page = after is { } last ? audience.Where(id => id.CompareTo(last) > 0) : audience;
+            var ids = await page.OrderBy(id => id).Take(FanOutPage).ToListAsync(cancellationToken);
+            foreach (var recipient in ids)
+            {
+                await NotifyAsync(draft(recipient), cancellationToken);
+            }
+
+            if (ids.Count < FanOutPage)
+            {
+                return;
+            }
+
+            after = ids[^1];
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Spotlight.Live.Lives;
 using Spotlight.Tests.Infrastructure;
 using Spotlight.Tests.Realtime;
 using Spotlight.Tests.Wallet;
@@ -13,7 +14,7 @@ public sealed class WalletEventsTests(WalletApp app) : IClassFixture<WalletApp>
     {
         var (creator, fan, viewer) = (await app.CreatorAsync(), await app.CreateUserAsync(), await app.CreateUserAsync());
         await app.FundAsync(fan.Id, 1_000);
-        var live = Guid.NewGuid();
+        var live = await GoLiveAsync(creator.Id);
         await using var viewerHub = await app.ConnectHubAsync(viewer);
         await using var creatorHub = await app.ConnectHubAsync(creator);
         await viewerHub.InvokeAsync("JoinLive", live.ToString());
@@ -31,6 +32,19 @@ public sealed class WalletEventsTests(WalletApp app) : IClassFixture<WalletApp>
         Assert.Equal(fan.Id, notification.GetProperty("actor").GetProperty("id").GetGuid());
         Assert.DoesNotContain(creatorHub.AllEvents(), e => e.Target == "gift"); // the creator did not join the live
     }
+
+    /// <summary>A live on the air, written as StartLive stores it (the hub lets viewers join lives that are on only).</summary>
+    private Task<Guid> GoLiveAsync(Guid creatorId) => app.WithDbAsync(async db =>
+    {
+        var id = Guid.CreateVersion7();
+        db.Add(new LiveSession
+        {
+            Id = id, CreatorId = creatorId, OnAirCreatorId = creatorId, Title = "Live", Visibility = LiveVisibility.Public,
+            RoomName = "live_" + id.ToString("N"), Status = LiveStatus.Live, StartedAt = DateTime.UtcNow, LastConfirmedAt = DateTime.UtcNow,
+        });
+        await db.SaveChangesAsync();
+        return id;
+    });
 
     [Fact]
     public async Task A_payout_decision_is_notified_to_the_creator()

@@ -27,6 +27,7 @@ public sealed class ModuleServicesTests(ServiceRegistrationsApp app) : IClassFix
         "Spotlight.Moderation.IReportTarget", // each module makes its own things reportable and moderatable
         "Spotlight.Realtime.Hub.IConversationCommands", // the module that owns conversations carries out the hub's conversation methods
         "Spotlight.Realtime.Presence.IPresenceAudience", // modules that know relationships say who sees a user's presence
+        "Spotlight.Realtime.Live.ILiveAccess", // the module that runs lives says who may join a live's room on the hub
     ];
 
     private static string? Module(Type type) =>

@@ -9,6 +9,9 @@ public sealed class LiveRoomTests(LiveRoomTests.App app) : IClassFixture<LiveRoo
     public sealed class App : SpotlightApp
     {
         protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Realtime:MaxLivesPerConnection"] = "2" };
+
+        // The transport alone: who may watch is the Live module's rule (tested in Live/LiveHubTests); here every live may be watched.
+        protected override void ConfigureTestServices(IServiceCollection services) => services.AddSingleton<ILiveAccess, PublicLives>();
     }
 
     [Fact]

@@ -37,7 +37,7 @@ public sealed class LiveOptions
 /// (<c>abandoned</c>), and one LiveKit could not confirm for <see cref="LiveOptions.UnreachableTimeoutSeconds"/> ends
 /// (<c>timeout</c>). Once LiveKit fails in a sweep, the rest of the sweep does not call it again.
 /// </summary>
-public sealed class LiveWatch(SpotlightDb db, LiveKitRoomService rooms, LiveEnding ending, LiveOptions options, ILogger<LiveWatch> logger)
+internal sealed class LiveWatch(SpotlightDb db, LiveKitRoomService rooms, LiveEnding ending, LiveViewersCoalescer viewerCounts, LiveOptions options, ILogger<LiveWatch> logger)
 {
     private const int BatchSize = 200;
 
@@ -81,6 +81,7 @@ public sealed class LiveWatch(SpotlightDb db, LiveKitRoomService rooms, LiveEndi
             {
                 await db.Set<LiveSession>().Where(l => l.Id == live.Id && l.Status == LiveStatus.Live)
                     .ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, viewers).SetProperty(l => l.LastConfirmedAt, now), cancellationToken);
+                Recounted(live, viewers);
             }
             else if (now - live.LastConfirmedAt > TimeSpan.FromSeconds(options.AbsentTimeoutSeconds))
             {
@@ -93,10 +94,20 @@ public sealed class LiveWatch(SpotlightDb db, LiveKitRoomService rooms, LiveEndi
             {
                 await db.Set<LiveSession>().Where(l => l.Id == live.Id && l.Status == LiveStatus.Live)
                     .ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, viewers), cancellationToken);
+                Recounted(live, viewers);
             }
         }
 
         return ended;
+    }
+
+    /// <summary>Watchers hear of a count the sweep corrected, not of every sweep.</summary>
+    private void Recounted(LiveSession live, int viewers)
+    {
+        if (viewers != live.ViewerCount)
+        {
+            viewerCounts.Changed(live.Id);
+        }
     }
 }
 
@@ -110,25 +121,30 @@ internal sealed class LiveWatchJob(LiveWatch watch, TimeProvider time) : IJobHan
 }
 
 /// <summary>Viewer counts between two sweeps: a join of anyone but the creator counts one more (the sweep corrects any drift).</summary>
-public sealed class JoinCountsViewer(SpotlightDb db) : IDomainEventHandler<LiveKitParticipantJoined>
+internal sealed class JoinCountsViewer(SpotlightDb db, LiveViewersCoalescer viewers) : IDomainEventHandler<LiveKitParticipantJoined>
 {
     public Task HandleAsync(LiveKitParticipantJoined domainEvent, EventContext context, CancellationToken cancellationToken) =>
-        ViewerCount.AddAsync(db, domainEvent.Room, domainEvent.Identity, +1, cancellationToken);
+        ViewerCount.AddAsync(db, viewers, domainEvent.Room, domainEvent.Identity, +1, cancellationToken);
 }
 
 /// <summary>A leave (or a lost connection) of anyone but the creator counts one less, never below zero.</summary>
-public sealed class LeaveCountsViewer(SpotlightDb db) : IDomainEventHandler<LiveKitParticipantLeft>
+internal sealed class LeaveCountsViewer(SpotlightDb db, LiveViewersCoalescer viewers) : IDomainEventHandler<LiveKitParticipantLeft>
 {
     public Task HandleAsync(LiveKitParticipantLeft domainEvent, EventContext context, CancellationToken cancellationToken) =>
-        ViewerCount.AddAsync(db, domainEvent.Room, domainEvent.Identity, -1, cancellationToken);
+        ViewerCount.AddAsync(db, viewers, domainEvent.Room, domainEvent.Identity, -1, cancellationToken);
 }
 
 internal static class ViewerCount
 {
-    public static async Task AddAsync(SpotlightDb db, string room, string identity, int by, CancellationToken cancellationToken)
+    public static async Task AddAsync(SpotlightDb db, LiveViewersCoalescer viewers, string room, string identity, int by, CancellationToken cancellationToken)
     {
         var participant = Guid.TryParse(identity, out var id) ? id : Guid.Empty;
-        await db.Set<LiveSession>().Where(l => l.RoomName == room && l.Status == LiveStatus.Live && l.CreatorId != participant)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, l => l.ViewerCount + by < 0 ? 0 : l.ViewerCount + by), cancellationToken);
+        var live = await db.Set<LiveSession>().Where(l => l.RoomName == room && l.Status == LiveStatus.Live && l.CreatorId != participant)
+            .Select(l => (Guid?)l.Id).SingleOrDefaultAsync(cancellationToken);
+        if (live is { } liveId && await db.Set<LiveSession>().Where(l => l.Id == liveId && l.Status == LiveStatus.Live)
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, l => l.ViewerCount + by < 0 ? 0 : l.ViewerCount + by), cancellationToken) > 0)
+        {
+            viewers.Changed(liveId);
+        }
     }
 }

@@ -27,6 +27,10 @@ internal static class LivesFeature
         services.AddScoped<EndLive>();
         services.AddScoped<LiveEnding>();
         services.AddEventHandler<LiveKitRoomFinished, RoomFinishedEndsLive>();
+        // The hub's JoinLive asks the same rules as POST /live/{id}/join; watchers hear viewer counts and the end.
+        services.AddSingleton<Realtime.Live.ILiveAccess, LiveWatchers>();
+        services.AddSingleton<LiveViewersCoalescer>();
+        services.AddEventHandler<LiveEnded, LiveEndedBroadcaster>();
     }
 
     public static void Map(RouteGroupBuilder api)

@@ -6,8 +6,8 @@ using Spotlight.Realtime.Hub;
 namespace Spotlight.Realtime.Live;
 
 /// <summary>
-/// Live sessions as rooms of the hub: a connection that joins a live receives its <c>gift</c>, <c>liveViewers</c> and
-/// <c>pkScore</c> events, and nothing of lives it has not joined. Features that run lives publish with
+/// Live sessions as rooms of the hub: a connection that joins a live receives its <c>gift</c>, <c>liveViewers</c>,
+/// <c>pkScore</c> and <c>liveEnded</c> events, and nothing of lives it has not joined. Features that run lives publish with
 /// <see cref="LiveBroadcast"/>. The live module decides who may watch (<see cref="ILiveAccess"/>).
 /// </summary>
 public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, RealtimeOptions options, RealtimeMetrics metrics)
@@ -73,7 +73,7 @@ internal sealed class PublicLives : ILiveAccess
 
 /// <summary>
 /// Publishes a live session's events to everyone watching it on any node: <c>gift</c> (Wallet, when a gift names a
-/// <c>liveSessionId</c>), <c>liveViewers</c>, <c>pkScore</c>. A thin guard over <see cref="IRealtimeSender"/>'s live
+/// <c>liveSessionId</c>), <c>liveViewers</c>, <c>pkScore</c>, <c>liveEnded</c>. A thin guard over <see cref="IRealtimeSender"/>'s live
 /// room: the payload travels in the signal, so keep it small (a few ids and numbers).
 /// </summary>
 public sealed class LiveBroadcast(IRealtimeSender sender)
@@ -81,6 +81,7 @@ public sealed class LiveBroadcast(IRealtimeSender sender)
     public const string Gift = "gift";
     public const string LiveViewers = "liveViewers";
     public const string PkScore = "pkScore";
+    public const string LiveEnded = "liveEnded";
 
     /// <summary>In the caller's transaction (a gift with the money it moved).</summary>
     public Task StageAsync(SpotlightDb db, Guid liveSessionId, string eventName, object payload, CancellationToken cancellationToken = default) =>
@@ -90,7 +91,7 @@ public sealed class LiveBroadcast(IRealtimeSender sender)
     public Task PublishAsync(Guid liveSessionId, string eventName, object payload, CancellationToken cancellationToken = default) =>
         sender.PublishToLiveAsync(liveSessionId, Checked(eventName), payload, cancellationToken);
 
-    private static string Checked(string eventName) => eventName is Gift or LiveViewers or PkScore
+    private static string Checked(string eventName) => eventName is Gift or LiveViewers or PkScore or LiveEnded
         ? eventName
-        : throw new ArgumentException($"A live event is one of {Gift}, {LiveViewers}, {PkScore}.", nameof(eventName));
+        : throw new ArgumentException($"A live event is one of {Gift}, {LiveViewers}, {PkScore}, {LiveEnded}.", nameof(eventName));
 }
