@@ -95,7 +95,7 @@ public sealed class RealtimeHub(
         }
     }
 
-    /// <summary>Starts receiving a live session's events (<c>gift</c>, <c>liveViewers</c>, <c>pkScore</c>).</summary>
+    /// <summary>Starts receiving a live session's events (<c>gift</c>, <c>liveViewers</c>, <c>pkScore</c>, <c>liveEnded</c>).</summary>
     public Task JoinLive(string liveSessionId) => lives.JoinAsync(Context, Me, ParseId(liveSessionId, "live session"));
 
     public Task LeaveLive(string liveSessionId) => lives.LeaveAsync(Context, ParseId(liveSessionId, "live session"));
