@@ -33,9 +33,6 @@ public static class IdentityRefusals
         return new Refusal(StatusCodes.Status429TooManyRequests, "rate_limited", problem.ProblemDetails.Detail!);
     }
 
-    /// <summary>The refusal's message for a page: the field messages of a validation refusal, else its detail.</summary>
-    public static string Message(this Refusal refusal) =>
-        refusal.Errors is { Count: > 0 } errors ? string.Join(" ", errors.SelectMany(e => e.Value)) : refusal.Detail;
 }
 
 /// <summary>How Identity's endpoints answer an outcome: field errors as a validation problem, any other refusal as a problem.</summary>
@@ -43,7 +40,7 @@ internal static class IdentityHttp
 {
     public static Results<TOk, ValidationProblem, ProblemHttpResult> Answer<T, TOk>(this Outcome<T> outcome, Func<T, TOk> ok, HttpContext? http = null)
         where TOk : IResult =>
-        outcome.Refusal is not { } refusal ? ok(outcome.Value!) : IsValidation(refusal) ? Validation(refusal) : Problem(refusal, http);
+        outcome.Refusal is not { } refusal ? ok(outcome.Value!) : refusal.ToValidationProblem(refusal.Detail) is { } invalid ? invalid : Problem(refusal, http);
 
     /// <summary>For endpoints that never refuse with field errors.</summary>
     public static Results<TOk, ProblemHttpResult> AnswerOrProblem<T, TOk>(this Outcome<T> outcome, Func<T, TOk> ok, HttpContext? http = null)
@@ -51,12 +48,11 @@ internal static class IdentityHttp
         outcome.Refusal is { } refusal ? Problem(refusal, http) : ok(outcome.Value!);
 
     public static Results<NoContent, ValidationProblem, ProblemHttpResult> NoContentUnless(this Refusal? refusal, HttpContext? http = null) =>
-        refusal is null ? TypedResults.NoContent() : IsValidation(refusal) ? Validation(refusal) : Problem(refusal, http);
+        refusal is null ? TypedResults.NoContent() : refusal.ToValidationProblem(refusal.Detail) is { } invalid ? invalid : Problem(refusal, http);
 
-    public static bool IsValidation(Refusal refusal) => refusal.Errors is not null && refusal.Code == "validation_failed";
-
+    /// <summary>For use cases whose only refusals are about fields.</summary>
     public static ValidationProblem Validation(Refusal refusal) =>
-        ApiProblem.Validation(refusal.Errors!.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal), refusal.Detail);
+        refusal.ToValidationProblem(refusal.Detail) ?? throw new InvalidOperationException($"Expected a refusal about fields, got '{refusal.Code}'.");
 
     public static ProblemHttpResult Problem(Refusal refusal, HttpContext? http = null)
     {

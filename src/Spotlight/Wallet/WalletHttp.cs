@@ -17,7 +17,7 @@ internal static class WalletHttp
             return TypedResults.Created(location(value), value);
         }
 
-        return Validation(outcome.Refusal!) is { } validation ? validation : outcome.Refusal!.ToProblem();
+        return outcome.Refusal!.ToValidationProblem() is { } validation ? validation : outcome.Refusal!.ToProblem();
     }
 
     public static Results<Ok<T>, ValidationProblem, ProblemHttpResult> Ok<T>(Outcome<T> outcome)
@@ -27,7 +27,7 @@ internal static class WalletHttp
             return TypedResults.Ok(value);
         }
 
-        return Validation(outcome.Refusal!) is { } validation ? validation : outcome.Refusal!.ToProblem();
+        return outcome.Refusal!.ToValidationProblem() is { } validation ? validation : outcome.Refusal!.ToProblem();
     }
 
     /// <summary>A read or change whose refusals are never about fields (404, 409...).</summary>
@@ -37,8 +37,4 @@ internal static class WalletHttp
     /// <summary>A page of a read: the page asked for (<c>limit</c>, <c>cursor</c>) is checked first.</summary>
     public static async Task<Results<Ok<T>, ValidationProblem>> Paged<T>(int? limit, string? cursor, Func<PageRequest, Task<T>> read) =>
         PageRequest.TryParse(limit, cursor, out var page, out var problem) ? TypedResults.Ok(await read(page)) : problem!;
-
-    /// <summary>The validation problem of a field refusal, or null for any other refusal.</summary>
-    public static ValidationProblem? Validation(Refusal refusal) =>
-        refusal is { Code: "validation_failed", Errors: { } errors } ? ApiProblem.Validation(errors.ToDictionary()) : null;
 }

@@ -22,10 +22,6 @@ public static class MoneyText
         [TransactionType.Reversal] = "Reversal",
     };
 
-    /// <summary>Why a wallet use case refused, for a page: the fields' messages when it was about fields, else the refusal's detail.</summary>
-    public static string Why(Refusal refusal) =>
-        refusal.Errors is { Count: > 0 } errors ? string.Join(" ", errors.SelectMany(e => e.Value)) : refusal.Detail;
-
     public static string TypeLabel(string type) => TypeLabels.GetValueOrDefault(type, type);
 
     public static string Coins(long amount) => amount.ToString("N0", CultureInfo.InvariantCulture);

@@ -46,7 +46,7 @@ public sealed class EnrolTwoFactorModel(StaffTotpKeys keys, EnrolStaffTwoFactor 
                 return RedirectToPage("/Login");
             }
 
-            Errors.Add(refusal.Message());
+            Errors.Add(refusal.Explain());
             return await LoadKeyAsync() ? Page() : RedirectToPage("/Login");
         }
 

@@ -27,8 +27,8 @@ internal sealed class LeaderboardReader(SpotlightDb db, IUserDirectory users)
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
 
-    public static Refusal? CheckLimit(int? limit) =>
-        limit is < 1 or > MaxLimit ? Refusal.Invalid("limit", $"From 1 to {MaxLimit}.") : null;
+    /// <summary>What is wrong with <c>?limit=</c>, or null when it is fine (absent means <see cref="DefaultLimit"/>).</summary>
+    public static string? LimitError(int? limit) => limit is < 1 or > MaxLimit ? $"From 1 to {MaxLimit}." : null;
 
     public async Task<LeaderboardResponse> ReadAsync(string board, string period, Guid? callerId, int? limit, CancellationToken cancellationToken)
     {
@@ -64,9 +64,9 @@ internal sealed class ReadLiveLeaderboard(SpotlightDb db, LeaderboardReader read
 {
     public async Task<Outcome<LeaderboardResponse>> HandleAsync(Guid liveId, Guid? callerId, int? limit, CancellationToken cancellationToken)
     {
-        if (LeaderboardReader.CheckLimit(limit) is { } invalid)
+        if (LeaderboardReader.LimitError(limit) is { } invalid)
         {
-            return invalid;
+            return Refusal.Invalid("limit", invalid);
         }
 
         if (!await db.Set<LiveSession>().AnyAsync(l => l.Id == liveId, cancellationToken))
@@ -111,9 +111,9 @@ internal sealed class ReadLeaderboard(LeaderboardReader reader, TimeProvider tim
             errors.Add("period", "Use day, week or all.");
         }
 
-        if (LeaderboardReader.CheckLimit(limit) is not null)
+        if (LeaderboardReader.LimitError(limit) is { } invalidLimit)
         {
-            errors.Add("limit", $"From 1 to {LeaderboardReader.MaxLimit}.");
+            errors.Add("limit", invalidLimit);
         }
 
         if (errors.Any)

@@ -97,7 +97,7 @@ internal static class LiveKitOptionsValidation
 }
 
 /// <summary>What a call to LiveKit needs, taken from the settings of the moment.</summary>
-public sealed record LiveKitConnection(string Url, Uri ApiBase, string ApiKey, string ApiSecret, TimeSpan TokenTtl);
+public sealed record LiveKitConnection(string Url, Uri ApiBase, string ApiKey, string ApiSecret, TimeSpan TokenTtl, TimeSpan ClockSkew);
 
 /// <summary>
 /// The LiveKit settings of the moment: a <see cref="LiveKitConnection"/> when they are complete and valid, else the
@@ -132,7 +132,7 @@ public sealed class LiveKitSettings(IOptionsMonitor<LiveKitOptions> monitor, ICo
 
         var url = new Uri(options.Url!);
         var api = new UriBuilder(url) { Scheme = url.Scheme is "wss" or "https" ? "https" : "http", Port = url.IsDefaultPort ? -1 : url.Port }.Uri;
-        return new LiveKitConnection(options.Url!, api, options.ApiKey!, options.ApiSecret!, options.TokenTtl);
+        return new LiveKitConnection(options.Url!, api, options.ApiKey!, options.ApiSecret!, options.TokenTtl, options.ClockSkew);
     }
 
     /// <summary>The secrets a webhook may be signed with at <paramref name="now"/>: the current one, then the replaced one during its overlap.</summary>

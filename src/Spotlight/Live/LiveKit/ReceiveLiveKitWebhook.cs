@@ -59,12 +59,12 @@ public sealed class ReceiveLiveKitWebhook(
     public async Task<Outcome<LiveKitWebhookReceipt>> HandleAsync(string? contentType, string? authorization, byte[] body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        if (settings.Connection() is { Refusal: { } notConfigured })
+        var connection = settings.Connection();
+        if (connection.Refusal is { } notConfigured)
         {
             return notConfigured;
         }
 
-        var options = settings.Options(out _)!;
         if (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
             || !MediaTypes.Contains(mediaType.MediaType.Value, StringComparer.OrdinalIgnoreCase))
         {
@@ -72,7 +72,7 @@ public sealed class ReceiveLiveKitWebhook(
         }
 
         var now = time.GetUtcNow();
-        if (await tokens.VerifyWebhook(authorization, body, options.ApiKey!, settings.AcceptedSecrets(now), options.ClockSkew) is { } reason)
+        if (await tokens.VerifyWebhook(authorization, body, connection.Value!.ApiKey, settings.AcceptedSecrets(now), connection.Value.ClockSkew) is { } reason)
         {
             logger.LogWarning("Refused a LiveKit webhook: {Reason}", reason);
             return new Refusal(StatusCodes.Status401Unauthorized, InvalidSignature, reason);

@@ -28,7 +28,8 @@ public sealed class JoinLive(SpotlightDb db, LiveAccess access, LiveKitSettings 
             return Refusal.Conflict("live_ended", "This live has ended.");
         }
 
-        if (settings.Connection() is { Refusal: { } notConfigured })
+        var connection = settings.Connection();
+        if (connection.Refusal is { } notConfigured)
         {
             return notConfigured;
         }
@@ -39,9 +40,8 @@ public sealed class JoinLive(SpotlightDb db, LiveAccess access, LiveKitSettings 
             return refused;
         }
 
-        var connection = settings.Connection().Value!;
         var grant = callerId == live.CreatorId ? RoomGrant.Publisher(live.RoomName) : RoomGrant.Viewer(live.RoomName);
-        return new JoinLiveResponse(connection.Url, tokens.Participant(connection, callerId, viewer.Value!.Handle, grant), live.ViewerCount);
+        return new JoinLiveResponse(connection.Value!.Url, tokens.Participant(connection.Value, callerId, viewer.Value!.Handle, grant), live.ViewerCount);
     }
 }
 

@@ -33,12 +33,13 @@ public sealed class StartLive(SpotlightDb db, IUserDirectory users, LiveKitSetti
             return errors.ToRefusal();
         }
 
-        if (settings.Connection() is { Refusal: { } notConfigured })
+        var outcome = settings.Connection();
+        if (outcome.Refusal is { } notConfigured)
         {
             return notConfigured;
         }
 
-        var connection = settings.Connection().Value!;
+        var connection = outcome.Value!;
         if (!(await users.FactsAsync([callerId], cancellationToken)).TryGetValue(callerId, out var caller) || caller.IsBanned)
         {
             return Refusal.Forbidden("banned", "This account may not go live.");

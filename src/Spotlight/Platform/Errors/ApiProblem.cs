@@ -5,6 +5,9 @@ namespace Spotlight.Platform.Errors;
 /// <summary>Problem details with Spotlight's stable <c>code</c>; <c>requestId</c> and <c>type</c> are added by <see cref="ProblemDetailsDefaults"/>.</summary>
 public static class ApiProblem
 {
+    /// <summary>The detail of a validation problem about several fields.</summary>
+    public const string ValidationSummary = "One or more fields are invalid.";
+
     public static ProblemHttpResult Create(int status, string code, string detail, IDictionary<string, object?>? extensions = null)
     {
         var all = new Dictionary<string, object?>(StringComparer.Ordinal) { ["code"] = code };
@@ -19,7 +22,7 @@ public static class ApiProblem
         return TypedResults.Problem(detail: detail, statusCode: status, title: ProblemDetailsDefaults.TitleFor(status), type: ProblemDetailsDefaults.TypeFor(code), extensions: all);
     }
 
-    public static ValidationProblem Validation(IDictionary<string, string[]> errors, string detail = "One or more fields are invalid.") =>
+    public static ValidationProblem Validation(IDictionary<string, string[]> errors, string detail = ValidationSummary) =>
         TypedResults.ValidationProblem(errors, detail: detail, title: "Validation failed", type: ProblemDetailsDefaults.TypeFor("validation_failed"),
             extensions: new Dictionary<string, object?> { ["code"] = "validation_failed" });
 

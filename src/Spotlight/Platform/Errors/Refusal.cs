@@ -20,10 +20,22 @@ public sealed record Refusal(int Status, string Code, string Detail, IReadOnlyDi
         new(StatusCodes.Status400BadRequest, "validation_failed", message, new Dictionary<string, string[]> { [field] = [message] });
 
     public static Refusal Invalid(IReadOnlyDictionary<string, string[]> errors) =>
-        new(StatusCodes.Status400BadRequest, "validation_failed", "One or more fields are invalid.", errors);
+        new(StatusCodes.Status400BadRequest, "validation_failed", ApiProblem.ValidationSummary, errors);
 
     public ProblemHttpResult ToProblem() => ApiProblem.Create(Status, Code, Detail,
         Errors is null ? null : new Dictionary<string, object?> { ["errors"] = Errors });
+
+    /// <summary>
+    /// A refusal about fields as the validation problem (title "Validation failed", <c>errors</c> per field, with
+    /// <paramref name="detail"/>); null for any other refusal. For endpoints that have always answered field errors so.
+    /// </summary>
+    public ValidationProblem? ToValidationProblem(string detail = ApiProblem.ValidationSummary) =>
+        Code == "validation_failed" && Errors is { } errors
+            ? ApiProblem.Validation(errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal), detail)
+            : null;
+
+    /// <summary>What a person reads (a console page, a command): the fields' messages when it was about fields, else the detail.</summary>
+    public string Explain() => Errors is { Count: > 0 } errors ? string.Join(" ", errors.SelectMany(e => e.Value)) : Detail;
 }
 
 /// <summary>A result or the refusal that stands in for it.</summary>

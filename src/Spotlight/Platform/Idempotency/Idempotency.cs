@@ -84,17 +84,13 @@ internal static class IdempotencyFilter
 /// Runs one money operation under an idempotency key of the signed-in caller: the first request runs it, a repeat with
 /// the same key gets the stored answer (a <c>ContentHttpResult</c> with the first status and body), a repeat while the
 /// first is running gets 409 <c>idempotency_in_progress</c>, and the same key for other input gets 422
-/// <c>idempotency_key_reused</c>. <c>RequireIdempotency()</c> uses it for the API; the admin console's forms use it with a
-/// key rendered into the form, so a double submit or a refresh cannot move coins twice.
+/// <c>idempotency_key_reused</c>. <c>RequireIdempotency()</c> uses it for the API. (The admin console's adjustment form
+/// is once-only through its own key as a unique ledger reference: Wallet's <c>AdjustBalance</c>.)
 /// </summary>
 public static class IdempotentOperation
 {
     private static readonly TimeSpan Retention = TimeSpan.FromHours(24);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
-
-    /// <summary>A fingerprint of input that is not a request body (a form's fields): SHA-256 of the parts, one per line.</summary>
-    public static string Fingerprint(params string[] parts) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))));
 
     public static async ValueTask<object?> RunAsync(HttpContext http, string key, string fingerprint, Func<ValueTask<object?>> operation)
     {

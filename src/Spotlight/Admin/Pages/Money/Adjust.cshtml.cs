@@ -98,7 +98,7 @@ public sealed class AdjustModel(SpotlightDb db, IWalletReadModel wallet, AdjustB
 
         Review = null;
         UserText = review.Handle;
-        Errors.Add("The adjustment was not made: " + MoneyText.Why(outcome.Refusal));
+        Errors.Add("The adjustment was not made: " + outcome.Refusal.Explain());
         return Page();
     }
 

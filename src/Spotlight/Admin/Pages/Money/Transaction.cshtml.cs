@@ -61,7 +61,7 @@ public sealed class TransactionModel(SpotlightDb db, IWalletReadModel wallet, Re
             }
 
             WouldGoNegative = refusal.Code == ReverseTransaction.NegativeBalance;
-            return await FailAsync("The transaction was not reversed: " + MoneyText.Why(refusal));
+            return await FailAsync("The transaction was not reversed: " + refusal.Explain());
         }
 
         Flash($"Reversed: the reversal {reversal.TransactionId} posted the opposite entries{(reversal.AllowNegative ? ", allowing a negative balance" : "")}.");

@@ -61,7 +61,7 @@ public sealed class IndexModel(ListPasskeys list, TimeProvider time) : AdminPage
         var renamed = await rename.HandleAsync(CurrentUserId, id, new PasskeyRenameRequest(name), HttpContext.RequestAborted);
         if (renamed.Refusal is { } refusal)
         {
-            return await FailAsync(refusal.Status == StatusCodes.Status404NotFound ? "No passkey of yours has this id." : refusal.Message());
+            return await FailAsync(refusal.Status == StatusCodes.Status404NotFound ? "No passkey of yours has this id." : refusal.Explain());
         }
 
         Flash("Passkey renamed.");

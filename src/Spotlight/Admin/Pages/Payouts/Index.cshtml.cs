@@ -85,7 +85,7 @@ public sealed class IndexModel(SpotlightDb db, IWalletReadModel wallet, ApproveP
         }
 
         var verb = action.StartsWith("approve", StringComparison.Ordinal) ? "approved" : "rejected";
-        return await FailAsync(action, $"The payout was not {verb}: {MoneyText.Why(outcome.Refusal!)}");
+        return await FailAsync(action, $"The payout was not {verb}: {outcome.Refusal!.Explain()}");
     }
 
     private async Task<IActionResult> FailAsync(string action, string message)

@@ -81,7 +81,7 @@ public sealed class DetailModel(SpotlightDb db, GetAdminUser getUser, ListSessio
             }
 
             FailedAction = action;
-            Errors.Add(refusal.Message());
+            Errors.Add(refusal.Explain());
             db.ChangeTracker.Clear();
             return await LoadAsync(keepInput: true) ? Page() : Missing();
         }
