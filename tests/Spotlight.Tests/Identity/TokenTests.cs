@@ -92,7 +92,9 @@ public sealed class TokenTests(SpotlightApp app) : IClassFixture<SpotlightApp>
         var user = await app.CreateUserAsync();
         var forged = Forge(user.AccessToken, attack);
         var response = await app.Authorized(forged).GetAsync("/api/v1/me");
-        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+        // A genuine token past its exp is told to refresh; a forged one learns nothing beyond "not valid".
+        await response.ShouldBeProblemAsync(HttpStatusCode.Unauthorized, attack == "expired" ? "token_expired" : "unauthorized");
+        Assert.Equal("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString());
     }
 
     [Fact]

@@ -64,9 +64,10 @@ internal static class AccessTokenValidation
                 var cache = context.HttpContext.RequestServices.GetRequiredService<SessionStateCache>();
                 if (!await cache.IsCurrentAsync(context.Principal!, context.HttpContext.RequestAborted))
                 {
-                    context.Fail("The session of this token has ended.");
+                    context.Fail(new StaleAccessTokenException());
                 }
             },
+            OnChallenge = AccessTokenRefusal.ChallengeAsync,
         };
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Microsoft.Extensions.Options;
 using Spotlight.Identity.Tokens;
@@ -51,8 +52,10 @@ internal sealed class SecondFactorHandler(IOptions<SecondFactorOptions> options)
 }
 
 /// <summary>
-/// Says why when the only thing missing is the second factor (403 <c>two_factor_required</c>), so a client can send its
-/// user to enrol; every other refusal is the framework's own 401/403.
+/// Says why an API call is forbidden: when the only thing missing is the second factor, 403 <c>two_factor_required</c>
+/// (so a client can send its user to enrol); when a role or a verified email is missing, 403 <c>forbidden</c> whose
+/// detail names what the route needs and how a token gets it. The console's cookie refusals keep the framework's way
+/// (its Denied page).
 /// </summary>
 internal sealed class SecondFactorRefusal : IAuthorizationMiddlewareResultHandler
 {
@@ -60,12 +63,39 @@ internal sealed class SecondFactorRefusal : IAuthorizationMiddlewareResultHandle
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure is { } failure &&
-            !failure.FailCalled && failure.FailedRequirements.Any() && failure.FailedRequirements.All(r => r is SecondFactorRequirement))
+        if (authorizeResult.Forbidden && authorizeResult.AuthorizationFailure is { FailCalled: false } failure && failure.FailedRequirements.Any())
         {
-            return ProblemDetailsDefaults.WriteAsync(context, StatusCodes.Status403Forbidden, SecondFactorRequirement.Code, SecondFactorRequirement.Detail);
+            if (failure.FailedRequirements.All(r => r is SecondFactorRequirement))
+            {
+                return ProblemDetailsDefaults.WriteAsync(context, StatusCodes.Status403Forbidden, SecondFactorRequirement.Code, SecondFactorRequirement.Detail);
+            }
+
+            if (context.Request.Path.StartsWithSegments("/api") && Explain(failure.FailedRequirements, context.User) is { } detail)
+            {
+                return ProblemDetailsDefaults.WriteAsync(context, StatusCodes.Status403Forbidden, "forbidden", detail);
+            }
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    private static string? Explain(IEnumerable<IAuthorizationRequirement> failed, System.Security.Claims.ClaimsPrincipal user)
+    {
+        foreach (var requirement in failed)
+        {
+            switch (requirement)
+            {
+                case RolesAuthorizationRequirement roles:
+                    var held = user.FindAll("role").Select(c => c.Value).ToArray();
+                    return $"This route needs the role {string.Join(" or ", roles.AllowedRoles.Select(r => $"'{r}'"))}; " +
+                        $"this token has {(held.Length == 0 ? "no role" : string.Join(", ", held.Select(r => $"'{r}'")))}. " +
+                        "A role granted after the token was minted is in the next one: POST /api/v1/auth/refresh.";
+                case ClaimsAuthorizationRequirement { ClaimType: "email_verified" }:
+                    return "This route needs a verified email: confirm it with the emailed token (POST /api/v1/auth/email/verify; " +
+                        "POST /api/v1/auth/email/verify/resend sends it again), then refresh the token (POST /api/v1/auth/refresh).";
+            }
+        }
+
+        return null;
     }
 }
