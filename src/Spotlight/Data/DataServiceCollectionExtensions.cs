@@ -45,7 +45,7 @@ public static class DataServiceCollectionExtensions
                 .AddInterceptors(services.GetServices<IInterceptor>())
                 // The snapshot is taken on SQLite (tools/new-migration), so on PostgreSQL EF sees provider annotations
                 // as "pending changes". SQLite keeps the check, and SchemaMatchesModelTests compares both real schemas.
-                .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+                .ConfigureWarnings(w => QuietExpectedFailures(w).Ignore(RelationalEventId.PendingModelChangesWarning)));
         }
         else
         {
@@ -64,7 +64,8 @@ public static class DataServiceCollectionExtensions
             var pragmas = new SqlitePragmas(options.SqliteBusyTimeoutMs);
             builder.Services.AddDbContextPool<SpotlightDb>((services, db) => db
                 .UseSqlite(connectionString)
-                .AddInterceptors(services.GetServices<IInterceptor>().Append(pragmas)));
+                .AddInterceptors(services.GetServices<IInterceptor>().Append(pragmas))
+                .ConfigureWarnings(w => QuietExpectedFailures(w)));
         }
 
         builder.Services.AddSingleton<DatabaseMigrator>();
@@ -120,4 +121,13 @@ public static class DataServiceCollectionExtensions
             command.ExecuteNonQuery();
         }
     }
+
+    /// <summary>
+    /// EF logs every failed command and save at Error, with a stack trace, before the caller sees the exception. Many are
+    /// expected outcomes the code handles: a unique key that makes a retry idempotent, a race lost on purpose, the
+    /// migrations history table that a fresh PostgreSQL does not have yet. Those log at Debug; a failure nobody handles
+    /// still reaches the exception handler (or the job runner), which logs it once with the request id.
+    /// </summary>
+    private static WarningsConfigurationBuilder QuietExpectedFailures(WarningsConfigurationBuilder warnings) =>
+        warnings.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug));
 }

@@ -78,7 +78,7 @@ public static class WalletModule
         wallet.MapGet("/transactions", WalletEndpoints.Transactions).WithName("ListWalletTransactions").WithSummary("The caller's wallet history, newest first");
         wallet.MapGet("/transactions/{id:guid}", WalletEndpoints.Transaction).WithName("GetWalletTransaction").WithSummary("One of the caller's transactions");
         wallet.MapGet("/topup-packages", TopupEndpoints.Packages).WithName("ListTopupPackages").WithSummary("What coins can be bought, and for how much");
-        wallet.MapPost("/topups", TopupEndpoints.Create).WithName("CreateTopup").WithSummary("Start buying a package: a pending top-up, credited when the provider confirms payment");
+        wallet.MapPost("/topups", TopupEndpoints.Create).AllowIdempotency().WithName("CreateTopup").WithSummary("Start buying a package: a pending top-up, credited when the provider confirms payment");
         wallet.MapGet("/topups/{id:guid}", TopupEndpoints.Get).WithName("GetTopup").WithSummary("One of the caller's top-ups");
         wallet.MapPost("/transfers", WalletEndpoints.Transfer).RequireIdempotency().WithName("Transfer").WithSummary("Send coins from the caller's wallet to another user's");
 

@@ -12,8 +12,14 @@ using Spotlight.Platform.Observability;
 
 namespace Spotlight.Platform.Idempotency;
 
-/// <summary>Marks an endpoint as needing <c>Idempotency-Key</c>; the body is buffered so its fingerprint can be taken.</summary>
-public sealed class IdempotentMetadata;
+/// <summary>
+/// Marks an endpoint as taking <c>Idempotency-Key</c>: needed when <see cref="Required"/> (calls that move coins),
+/// honoured when sent otherwise. The body is buffered so its fingerprint can be taken.
+/// </summary>
+public sealed class IdempotentMetadata
+{
+    public bool Required { get; init; } = true;
+}
 
 /// <summary>
 /// The key of the request being handled. A handler that moves money calls <see cref="Complete{T}"/> before it saves,
@@ -49,6 +55,11 @@ internal static class IdempotencyFilter
     {
         var http = invocation.HttpContext;
         var key = http.Request.Headers[HeaderName].ToString();
+        if (key.Length == 0 && http.GetEndpoint()?.Metadata.GetMetadata<IdempotentMetadata>() is { Required: false })
+        {
+            return await next(invocation);
+        }
+
         if (!IdempotentOperation.IsValidKey(key))
         {
             return ApiProblem.Create(400, "idempotency_key_required",
@@ -229,6 +240,14 @@ public static class IdempotencyEndpointConventions
     public static TBuilder RequireIdempotency<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
         builder.WithMetadata(new IdempotentMetadata());
+        builder.AddEndpointFilter(IdempotencyFilter.InvokeAsync);
+        return builder;
+    }
+
+    /// <summary>Honours <c>Idempotency-Key</c> when the client sends one (a retry gets the first answer); calls without it run as usual.</summary>
+    public static TBuilder AllowIdempotency<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.WithMetadata(new IdempotentMetadata { Required = false });
         builder.AddEndpointFilter(IdempotencyFilter.InvokeAsync);
         return builder;
     }

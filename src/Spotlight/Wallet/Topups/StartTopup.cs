@@ -1,6 +1,7 @@
 using Spotlight.Data;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
+using Spotlight.Platform.Idempotency;
 
 namespace Spotlight.Wallet.Topups;
 
@@ -17,7 +18,8 @@ internal sealed record TopupResponse(Guid Id, string Status, long Amount, string
 /// A user starts buying a package: a pending top-up with the provider's checkout, credited later when the provider
 /// confirms payment (<see cref="ReceivePaymentWebhook"/>). Nothing is saved when the provider does not answer.
 /// </summary>
-internal sealed class StartTopup(SpotlightDb db, WalletOptions options, IEnumerable<IPaymentProvider> providers, AuditLog audit, TimeProvider time)
+internal sealed class StartTopup(
+    SpotlightDb db, WalletOptions options, IEnumerable<IPaymentProvider> providers, AuditLog audit, IdempotencyContext idempotency, TimeProvider time)
 {
     public async Task<Outcome<TopupResponse>> HandleAsync(Guid userId, CreateTopupRequest request, CancellationToken cancellationToken)
     {
@@ -49,7 +51,10 @@ internal sealed class StartTopup(SpotlightDb db, WalletOptions options, IEnumera
 
         db.Add(topup);
         audit.Add(db, "wallet.topup_created", "topup", topup.Id.ToString(), new { topup.PackageId, topup.Coins, topup.Provider });
+        var response = TopupResponse.From(topup);
+        // With an Idempotency-Key, a retry gets this top-up (and its checkout) back instead of starting a second one.
+        idempotency.Complete(db, StatusCodes.Status201Created, response);
         await db.SaveChangesAsync(CancellationToken.None);
-        return TopupResponse.From(topup);
+        return response;
     }
 }
