@@ -17,6 +17,32 @@ public sealed class CommandLineTests(SpotlightApp app) : IClassFixture<Spotlight
         Assert.Contains("Database is migrated.", outcome.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("help")]
+    public async Task Help_prints_every_command_and_exits_without_starting_a_server(string argument)
+    {
+        var outcome = await SpotlightProcess.RunAsync(app, argument);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Error + outcome.Output);
+        foreach (var command in app.Services.GetServices<Spotlight.Platform.Commands.ICliCommand>())
+        {
+            Assert.Contains(string.Join(' ', command.Words), outcome.Output, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("Now listening", outcome.Output + outcome.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_registered_command_is_run_as_a_command_not_taken_for_server_arguments()
+    {
+        foreach (var command in app.Services.GetServices<Spotlight.Platform.Commands.ICliCommand>())
+        {
+            var parsed = Spotlight.Platform.Commands.CommandLine.Parse([.. command.Words]);
+            Assert.True(parsed.IsCommand, $"'{string.Join(' ', command.Words)}' would start a server");
+        }
+    }
+
     [Fact]
     public async Task A_fresh_server_has_no_account_at_all_so_no_default_admin()
     {

@@ -21,7 +21,10 @@ public interface ICliCommand
 /// </summary>
 public sealed class CommandLine
 {
-    private static readonly string[] KnownFirstWords = ["migrate", "backup", "admin", "help"];
+    /// <summary>The first word of every command (a test holds each registered <see cref="ICliCommand"/> to it): anything else starts the server.</summary>
+    internal static readonly string[] KnownFirstWords = ["migrate", "backup", "admin", "leaderboards", "help"];
+
+    private static readonly string[] HelpFlags = ["--help", "-h", "-?"];
 
     private CommandLine(string[] words, Dictionary<string, string?> options, string[] hostArgs)
     {
@@ -40,6 +43,11 @@ public sealed class CommandLine
 
     public static CommandLine Parse(string[] args)
     {
+        if (args.Length > 0 && HelpFlags.Contains(args[0], StringComparer.Ordinal))
+        {
+            return new CommandLine(["help"], [], []);
+        }
+
         if (args.Length == 0 || !KnownFirstWords.Contains(args[0], StringComparer.Ordinal))
         {
             return new CommandLine([], [], args);
@@ -64,8 +72,17 @@ public sealed class CommandLine
         var command = commands.FirstOrDefault(c => c.Words.SequenceEqual(Words, StringComparer.Ordinal));
         if (command is null)
         {
-            await Console.Error.WriteLineAsync("Usage:\n" + string.Join("\n", commands.Select(c => "  " + c.Usage)));
-            return Words is ["help"] ? 0 : 2;
+            // Asked for: usage on stdout, success. A word that is no command: usage on stderr, exit 2.
+            var usage = "Usage: Spotlight [COMMAND]   (no command: run the server)\n" + string.Join("\n", commands.Select(c => "  " + c.Usage)) +
+                "\n  help, --help                    print this and exit";
+            if (Words is ["help"])
+            {
+                await Console.Out.WriteLineAsync(usage);
+                return 0;
+            }
+
+            await Console.Error.WriteLineAsync(usage);
+            return 2;
         }
 
         try
