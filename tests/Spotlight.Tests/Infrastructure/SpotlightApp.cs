@@ -21,6 +21,7 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SpotlightApp? _primary;
     private int _sequence;
+    private int _disposed;
 
     public SpotlightApp()
     {
@@ -55,21 +56,37 @@ public class SpotlightApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>A database of its own; a second node of a multi-node test shares the first one's (<see cref="TestDatabase.Share"/>).</summary>
     protected virtual Task<TestDatabase> CreateDatabaseAsync() => TestDatabase.CreateAsync(DataDirectory);
 
-    async Task IAsyncLifetime.DisposeAsync()
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    /// <summary>
+    /// Stops the server, drops its database and deletes its data directory, however the fixture ends: by xUnit
+    /// (<see cref="IAsyncLifetime"/>) or by a test's <c>await using</c> (which calls this, not the xUnit method).
+    /// </summary>
+    public override async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await DisposeFixtureAsync();
         await base.DisposeAsync();
+        GC.SuppressFinalize(this);
         if (_primary is not null)
         {
             return;
         }
 
-        await Database.DisposeAsync();
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A file still open on a slow shutdown; the temp folder is cleaned by the OS.
         }

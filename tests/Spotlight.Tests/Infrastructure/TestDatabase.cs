@@ -81,7 +81,7 @@ public sealed class PostgresFactAttribute : FactAttribute
     {
         if (!TestDatabase.IsPostgres)
         {
-            Skip = "Needs PostgreSQL: run with SPOTLIGHT_TEST_PROVIDER=postgres (see .ci/run).";
+            Skip = "Needs PostgreSQL: eval \"$(tools/pg-throwaway start /tmp/spotlight-pg)\" (it sets SPOTLIGHT_TEST_POSTGRES), then run with SPOTLIGHT_TEST_PROVIDER=postgres; .ci/run does both.";
         }
     }
 }
