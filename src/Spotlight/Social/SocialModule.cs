@@ -39,6 +39,9 @@ public static class SocialModule
         users.MapGet("/{id:guid}/following", SocialEndpoints.Following).WithName("Following").WithSummary("Whom a user follows, newest first");
         users.MapPost("/{id:guid}/block", SocialEndpoints.Block).RequireAuthorization().WithName("Block").WithSummary("Block a user: ends follows both ways, stops follows, messages and gifts");
         users.MapDelete("/{id:guid}/block", SocialEndpoints.Unblock).RequireAuthorization().WithName("Unblock").WithSummary("Lift a block");
+        // A handle where an id belongs would otherwise be a bare routing 404: say what the route takes and where the id is.
+        users.MapMethods("/{handle}/{action:regex(^(follow|followers|following|block)$)}", ["GET", "POST", "DELETE"], SocialEndpoints.IdNeeded)
+            .ExcludeFromDescription();
         app.MapGet("/api/v1/me/blocks", SocialEndpoints.MyBlocks).RequireAuthorization().WithTags("Social").WithName("MyBlocks").WithSummary("Users the caller has blocked");
         return app;
     }
@@ -49,6 +52,9 @@ internal static class SocialEndpoints
 {
     public static async Task<Results<Ok<PublicProfile>, ProblemHttpResult>> Profile(string handle, GetProfile handler, CancellationToken cancellationToken) =>
         Answer(await handler.HandleAsync(handle, cancellationToken));
+
+    public static ProblemHttpResult IdNeeded(string handle, string action) => ApiProblem.Create(StatusCodes.Status404NotFound, "not_found",
+        $"/api/v1/users/{{id}}/{action} takes the user's id (a UUID), not a handle. GET /api/v1/users/{handle} gives the id of '{handle}'.");
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Follow(Guid id, ClaimsPrincipal caller, FollowUser handler, CancellationToken cancellationToken) =>
         Done(await handler.HandleAsync(caller.UserId(), id, cancellationToken));
