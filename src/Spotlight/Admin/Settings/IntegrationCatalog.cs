@@ -70,7 +70,8 @@ public static partial class IntegrationCatalog
     [
         new(Payments, "Payments", "The built-in sandbox provider and Stripe.",
         [
-            new("sandboxWebhookSecret", "Sandbox webhook secret", FieldKind.Secret, "Payments:Sandbox:WebhookSecret", Check: MinLength(16), Rotates: true),
+            new("sandboxWebhookSecret", "Sandbox webhook secret", FieldKind.Secret, "Payments:Sandbox:WebhookSecret", Check: MinLength(16), Rotates: true,
+                Hint: "Unset: a single node generates one into payments-sandbox.json in its data directory (Spotlight:DataDirectory); several nodes need it set here"),
             new("stripeSecretKey", "Stripe secret key", FieldKind.Secret, "Payments:Stripe:SecretKey", Check: Prefix("sk_", "rk_")),
             new("stripePublishableKey", "Stripe publishable key", FieldKind.Text, "Payments:Stripe:PublishableKey", Check: Prefix("pk_")),
             new("stripeWebhookSecret", "Stripe webhook signing secret", FieldKind.Secret, "Payments:Stripe:WebhookSecret", Check: Prefix("whsec_"), Rotates: true),
