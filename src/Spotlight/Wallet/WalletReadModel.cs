@@ -294,8 +294,9 @@ internal sealed class WalletReadModel(SpotlightDb db, ClosedDayTotals closedDays
     public async Task<PendingPayouts> GetPendingPayoutsAsync(CancellationToken cancellationToken = default)
     {
         var pending = await db.Set<Payout>().Where(p => p.Status == PayoutStatus.Requested || p.Status == PayoutStatus.Approved)
-            .GroupBy(p => 1).Select(g => new { Count = g.Count(), Coins = g.Sum(p => p.Amount) }).FirstOrDefaultAsync(cancellationToken);
-        return new PendingPayouts(pending?.Count ?? 0, pending?.Coins ?? 0);
+            .GroupBy(p => 1).Select(g => new { Count = g.Count(), Coins = g.Sum(p => p.Amount) }).ToListAsync(cancellationToken);
+        // One row or none (no pending payout): a list, since First over a grouping without OrderBy makes EF warn.
+        return new PendingPayouts(pending.Sum(p => p.Count), pending.Sum(p => p.Coins));
     }
 
     public async Task<CreatorPayoutTotals> GetPayoutTotalsAsync(Guid creatorId, CancellationToken cancellationToken = default)
