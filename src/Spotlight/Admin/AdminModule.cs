@@ -44,6 +44,7 @@ public static class AdminModule
             // Money is for administrators only: moderators see no balances, transactions or payouts (docs/admin-console.md).
             o.Conventions.AuthorizeFolder("/Money", AdminCookie.AdminPolicy);
             o.Conventions.AuthorizeFolder("/Payouts", AdminCookie.AdminPolicy);
+            o.Conventions.AuthorizeFolder("/Creators", AdminCookie.AdminPolicy);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Denied");
             o.Conventions.ConfigureFilter(new EnrolmentGate());

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Spotlight.Identity.Accounts;
 using Spotlight.Identity.Administration;
+using Spotlight.Identity.Creators;
 using Spotlight.Identity.Staff;
 using Spotlight.Identity.Email;
 using Spotlight.Identity.Passkeys;
@@ -89,6 +90,7 @@ public static class IdentityModule
         services.AddScoped<DisableTwoFactor>();
         services.AddScoped<NewRecoveryCodes>();
         services.AddAdminUsers();
+        services.AddCreatorOnboarding();
         services.AddStaffConsole();
         services.AddPasskeys(builder.Configuration, identity);
 
@@ -151,6 +153,7 @@ public static class IdentityModule
         me.MapPatch("/", UpdateMeAsync).WithName("UpdateMe").WithSummary("Change displayName, bio or avatarUrl");
 
         app.MapAdminGroup().MapAdminUsers();
+        app.MapCreatorOnboarding();
         return app;
     }
 

@@ -385,6 +385,56 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("one_time_tokens", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Identity.Creators.CreatorApplication", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<string>("About")
+                        .IsRequired()
+                        .HasMaxLength(2000);
+
+                    b.Property<string>("Category")
+                        .IsRequired()
+                        .HasMaxLength(40);
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasMaxLength(2);
+
+                    b.Property<DateTime?>("DecidedAt");
+
+                    b.Property<Guid?>("DecidedBy");
+
+                    b.Property<string>("Links")
+                        .IsRequired()
+                        .HasMaxLength(2600);
+
+                    b.Property<Guid?>("PendingUserId");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500);
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20);
+
+                    b.Property<DateTime>("SubmittedAt");
+
+                    b.Property<Guid>("UserId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PendingUserId")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "SubmittedAt");
+
+                    b.HasIndex("UserId", "SubmittedAt");
+
+                    b.ToTable("creator_applications", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Identity.Passkeys.PasskeyCeremony", b =>
                 {
                     b.Property<Guid>("Id")
