@@ -79,7 +79,7 @@ internal sealed class PkContribution
     public DateTime SentAt { get; set; }
 }
 
-public static class PkStatus
+internal static class PkStatus
 {
     public const string Invited = "invited";
     public const string Active = "active";
@@ -88,7 +88,7 @@ public static class PkStatus
     public const string Expired = "expired";
 }
 
-public static class PkEndReason
+internal static class PkEndReason
 {
     /// <summary><c>endsAt</c> passed.</summary>
     public const string Time = "time";

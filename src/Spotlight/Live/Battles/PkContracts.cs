@@ -7,7 +7,7 @@ using Spotlight.Live.Lives;
 namespace Spotlight.Live.Battles;
 
 /// <summary><c>POST /live/{id}/pk</c>. <c>durationSeconds</c> 60–900, <c>Pk:DefaultDurationSeconds</c> (300) when left out.</summary>
-public sealed record InvitePkRequest(Guid? OpponentLiveId, int? DurationSeconds);
+internal sealed record InvitePkRequest(Guid? OpponentLiveId, int? DurationSeconds);
 
 /// <summary>
 /// <c>PkBattle</c> (API.md, Live). <c>durationSeconds</c> and <c>expiresAt</c> (when an invitation lapses) are there for
