@@ -122,11 +122,16 @@ public sealed class PkBattleTests(PkApp app) : IClassFixture<PkApp>
         var (e, liveE) = await app.GoLiveAsync();
         var (_, liveF) = await app.GoLiveAsync();
         var (_, liveG) = await app.GoLiveAsync();
+        var (h, liveH) = await app.GoLiveAsync();
         var sameOpponent = await Task.WhenAll(Invite(d, liveD, liveC), Invite(e, liveE, liveC));
-        var sameInviter = await Task.WhenAll(Invite(d, liveD, liveF), Invite(d, liveD, liveG));
-        foreach (var race in new[] { sameOpponent, sameInviter })
+        var sameInviter = await Task.WhenAll(Invite(h, liveH, liveF), Invite(h, liveH, liveG));
+        var (i, liveI) = await app.GoLiveAsync();
+        var (j, liveJ) = await app.GoLiveAsync();
+        var crossing = await Task.WhenAll(Invite(i, liveI, liveJ), Invite(j, liveJ, liveI));
+        foreach (var race in new[] { sameOpponent, sameInviter, crossing })
         {
-            Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], race.Select(r => r.StatusCode).Order().ToArray());
+            var answers = await Task.WhenAll(race.Select(async r => $"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}"));
+            Assert.True(race.Select(r => r.StatusCode).Order().SequenceEqual([HttpStatusCode.Created, HttpStatusCode.Conflict]), string.Join(" | ", answers));
             await race.Single(r => r.StatusCode == HttpStatusCode.Conflict).ShouldBeProblemAsync(HttpStatusCode.Conflict, "already_in_pk");
         }
 

@@ -76,12 +76,19 @@ internal sealed class InvitePk(SpotlightDb db, IBlockList blocks, IOptions<PkOpt
             OpponentCreatorId = opponent.CreatorId, Status = PkStatus.Invited, DurationSeconds = duration, InvitedAt = now,
             ExpiresAt = now.AddSeconds(options.Value.InvitationSeconds),
         };
-        db.Add(battle);
-        db.Add(new PkLiveSlot { LiveId = liveId, BattleId = battle.Id });
-        db.Add(new PkLiveSlot { LiveId = opponentLiveId, BattleId = battle.Id });
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // The two slots are taken one statement at a time in one order for every invitation, so two invitations
+            // crossing (A → B while B → A) wait for each other instead of deadlocking.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            db.Add(battle);
+            foreach (var slot in new[] { liveId, opponentLiveId }.Order())
+            {
+                db.Add(new PkLiveSlot { LiveId = slot, BattleId = battle.Id });
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
