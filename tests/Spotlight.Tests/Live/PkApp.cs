@@ -13,15 +13,10 @@ namespace Spotlight.Tests.Live;
 /// A wallet server that can start lives and battle (LiveKit configured; no call reaches LiveKit here), a quick outbox,
 /// and the PK sweep left to the tests (<see cref="SweepAsync"/>), so "after endsAt but before the sweep" can be seen.
 /// </summary>
-public sealed class PkApp : WalletApp
+public sealed class PkApp : LeaderboardApp
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {
-        ["LiveKit:Url"] = "ws://127.0.0.1:9",
-        ["LiveKit:ApiKey"] = LiveKitApp.ApiKey,
-        ["LiveKit:ApiSecret"] = LiveKitApp.ApiSecret,
-        ["Live:WatchIntervalSeconds"] = "3600",
-        ["Outbox:PollIntervalSeconds"] = "0.1",
         ["Pk:SweepIntervalSeconds"] = "3600",
         ["LiveKit:RoomServiceTimeout"] = "00:00:01", // nothing listens there: ending a live gives up on its room quickly
         ["LiveKit:RoomServiceAttemptTimeout"] = "00:00:00.5",

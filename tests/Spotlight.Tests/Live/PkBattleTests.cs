@@ -143,7 +143,7 @@ public sealed class PkBattleTests(PkApp app) : IClassFixture<PkApp>
     {
         var (a, liveA) = await app.GoLiveAsync();
         var (b, liveB) = await app.GoLiveAsync();
-        var (stranger, liveS) = await app.GoLiveAsync();
+        var (stranger, _) = await app.GoLiveAsync();
         var fan = await app.CreateUserAsync();
 
         await (await Invite(stranger, liveA, liveB)).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found"); // from A's live
@@ -169,7 +169,6 @@ public sealed class PkBattleTests(PkApp app) : IClassFixture<PkApp>
         (await b.Client.PostAsync($"/api/v1/users/{blocked.Id}/block", null)).EnsureSuccessStatusCode();
         await (await blocked.Client.GetAsync($"/api/v1/pk/{pk}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
         Assert.Equal(HttpStatusCode.OK, (await stranger.Client.GetAsync($"/api/v1/pk/{pk}")).StatusCode);
-        _ = liveS;
     }
 
     [Fact]
@@ -289,13 +288,12 @@ public sealed class PkBattleTests(PkApp app) : IClassFixture<PkApp>
         await app.OutboxDrainedAsync();
         Assert.Equal("expired", (await PkApp.ReadAsync(c, invitation)).GetProperty("status").GetString());
         await (await c.Client.PostAsync($"/api/v1/pk/{invitation}/accept", null)).ShouldBeProblemAsync(HttpStatusCode.Conflict, "pk_expired");
-        _ = liveC;
     }
 
     [Fact]
     public async Task Watchers_of_both_lives_hear_the_scores_and_the_result()
     {
-        var (a, liveA, b, liveB, pk) = await app.ActiveBattleAsync(durationSeconds: 60);
+        var (a, liveA, _, liveB, pk) = await app.ActiveBattleAsync(durationSeconds: 60);
         await using var watcherA = await app.ConnectHubAsync(await app.CreateUserAsync());
         await using var watcherB = await app.ConnectHubAsync(await app.CreateUserAsync());
         await watcherA.InvokeAsync("JoinLive", liveA.ToString());
@@ -321,8 +319,6 @@ public sealed class PkBattleTests(PkApp app) : IClassFixture<PkApp>
             Assert.Equal(liveA, ended.GetProperty("winnerLiveId").GetGuid());
             Assert.Equal([(liveA, 9L), (liveB, 0L)], ScoreSides(ended));
         }
-
-        _ = b;
     }
 
     [Fact]

@@ -16,20 +16,15 @@ internal sealed class AcceptPk(SpotlightDb db, PkReferee referee, PkGuests guest
 {
     public async Task<Outcome<PkBattleResponse>> HandleAsync(Guid callerId, Guid pkId, CancellationToken cancellationToken)
     {
-        var battle = await PkAnswers.AddressedToAsync(db, callerId, pkId, cancellationToken);
-        if (battle is null)
+        var now = time.GetUtcNow().UtcDateTime;
+        var (battle, refusal) = await PkAnswers.OpenAsync(db, referee, callerId, pkId, now, cancellationToken);
+        if (refusal is not null)
         {
-            return PkAnswers.NotFound();
+            return refusal;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        if (battle.Status == PkStatus.Invited)
+        if (battle!.Status == PkStatus.Invited)
         {
-            if (await PkAnswers.LapsedAsync(referee, battle, now, cancellationToken) is { } lapsed)
-            {
-                return lapsed;
-            }
-
             var bothOn = await db.Set<LiveSession>().CountAsync(l => (l.Id == battle.InviterLiveId || l.Id == battle.OpponentLiveId) && l.Status == LiveStatus.Live, cancellationToken);
             if (bothOn < 2)
             {
@@ -62,20 +57,15 @@ internal sealed class DeclinePk(SpotlightDb db, PkReferee referee, TimeProvider 
 {
     public async Task<Outcome<PkBattleResponse>> HandleAsync(Guid callerId, Guid pkId, CancellationToken cancellationToken)
     {
-        var battle = await PkAnswers.AddressedToAsync(db, callerId, pkId, cancellationToken);
-        if (battle is null)
+        var now = time.GetUtcNow().UtcDateTime;
+        var (battle, refusal) = await PkAnswers.OpenAsync(db, referee, callerId, pkId, now, cancellationToken);
+        if (refusal is not null)
         {
-            return PkAnswers.NotFound();
+            return refusal;
         }
 
-        var now = time.GetUtcNow().UtcDateTime;
-        if (battle.Status == PkStatus.Invited)
+        if (battle!.Status == PkStatus.Invited)
         {
-            if (await PkAnswers.LapsedAsync(referee, battle, now, cancellationToken) is { } lapsed)
-            {
-                return lapsed;
-            }
-
             await referee.CloseInvitationAsync(pkId, PkStatus.Declined, cancellationToken);
             battle = await db.Set<PkBattle>().AsNoTracking().SingleAsync(b => b.Id == pkId, cancellationToken);
         }
@@ -91,20 +81,26 @@ internal sealed class DeclinePk(SpotlightDb db, PkReferee referee, TimeProvider 
 
 internal static class PkAnswers
 {
-    /// <summary>The battle when <paramref name="callerId"/> is its opponent's creator: nobody else may answer it, or learn it exists.</summary>
-    public static Task<PkBattle?> AddressedToAsync(SpotlightDb db, Guid callerId, Guid pkId, CancellationToken cancellationToken) =>
-        db.Set<PkBattle>().AsNoTracking().SingleOrDefaultAsync(b => b.Id == pkId && b.OpponentCreatorId == callerId, cancellationToken);
-
-    /// <summary>An invitation past its time is marked <c>expired</c> now (the sweep may not have come yet) and refused.</summary>
-    public static async Task<Refusal?> LapsedAsync(PkReferee referee, PkBattle battle, DateTime now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The battle when <paramref name="callerId"/> is its opponent's creator (nobody else may answer it, or learn it
+    /// exists: 404); an invitation past its time is marked <c>expired</c> now (the sweep may not have come yet) and refused.
+    /// </summary>
+    public static async Task<(PkBattle? Battle, Refusal? Refusal)> OpenAsync(
+        SpotlightDb db, PkReferee referee, Guid callerId, Guid pkId, DateTime now, CancellationToken cancellationToken)
     {
-        if (now < battle.ExpiresAt)
+        var battle = await db.Set<PkBattle>().AsNoTracking().SingleOrDefaultAsync(b => b.Id == pkId && b.OpponentCreatorId == callerId, cancellationToken);
+        if (battle is null)
         {
-            return null;
+            return (null, NotFound());
         }
 
-        await referee.CloseInvitationAsync(battle.Id, PkStatus.Expired, cancellationToken);
-        return Expired();
+        if (battle.Status == PkStatus.Invited && now >= battle.ExpiresAt)
+        {
+            await referee.CloseInvitationAsync(battle.Id, PkStatus.Expired, cancellationToken);
+            return (battle, Expired());
+        }
+
+        return (battle, null);
     }
 
     public static Refusal NotFound() => Refusal.NotFound("No battle invitation to you has this id.");
