@@ -23,6 +23,7 @@ public static class LiveModule
         services.AddJob<LiveKitWebhookCleanupJob>(every: TimeSpan.FromHours(1));
         LivesFeature.Add(services, builder.Configuration);
         Leaderboards.LeaderboardsFeature.Add(services, builder.Configuration);
+        Battles.BattlesFeature.Add(services, builder.Configuration);
         return builder;
     }
 
@@ -33,6 +34,7 @@ public static class LiveModule
             .WithSummary("LiveKit's signed event (room_started, room_finished, participant_joined/left/connection_aborted, track_published); each event id is acted on once");
         LivesFeature.Map(api);
         Leaderboards.LeaderboardsFeature.Map(api);
+        Battles.BattlesFeature.Map(api);
         return app;
     }
 

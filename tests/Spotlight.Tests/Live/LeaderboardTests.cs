@@ -11,7 +11,7 @@ using Spotlight.Tests.Wallet;
 namespace Spotlight.Tests.Live;
 
 /// <summary>A wallet server that can start lives (LiveKit configured; no call reaches LiveKit here) with a quick outbox.</summary>
-public sealed class LeaderboardApp : WalletApp
+public class LeaderboardApp : WalletApp
 {
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings)
     {

@@ -655,6 +655,92 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Live.Battles.PkBattle", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<DateTime?>("ClosedAt");
+
+                    b.Property<int>("DurationSeconds");
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(16);
+
+                    b.Property<DateTime?>("EndsAt");
+
+                    b.Property<DateTime>("ExpiresAt");
+
+                    b.Property<DateTime>("InvitedAt");
+
+                    b.Property<Guid>("InviterCreatorId");
+
+                    b.Property<Guid>("InviterLiveId");
+
+                    b.Property<long>("InviterScore");
+
+                    b.Property<Guid>("OpponentCreatorId");
+
+                    b.Property<Guid>("OpponentLiveId");
+
+                    b.Property<long>("OpponentScore");
+
+                    b.Property<DateTime?>("StartedAt");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.Property<Guid?>("WinnerLiveId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("InviterLiveId");
+
+                    b.HasIndex("OpponentLiveId");
+
+                    b.HasIndex("InviterCreatorId", "Id");
+
+                    b.HasIndex("OpponentCreatorId", "Id");
+
+                    b.HasIndex("Status", "EndsAt");
+
+                    b.HasIndex("Status", "ExpiresAt");
+
+                    b.ToTable("pk_battles", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Battles.PkContribution", b =>
+                {
+                    b.Property<Guid>("TransactionId");
+
+                    b.Property<long>("Amount");
+
+                    b.Property<Guid>("BattleId");
+
+                    b.Property<Guid>("LiveId");
+
+                    b.Property<DateTime>("SentAt");
+
+                    b.HasKey("TransactionId");
+
+                    b.HasIndex("BattleId");
+
+                    b.ToTable("pk_contributions", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Battles.PkLiveSlot", b =>
+                {
+                    b.Property<Guid>("LiveId");
+
+                    b.Property<Guid>("BattleId");
+
+                    b.HasKey("LiveId");
+
+                    b.HasIndex("BattleId");
+
+                    b.ToTable("pk_live_slots", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Live.Leaderboards.LeaderboardContribution", b =>
                 {
                     b.Property<Guid>("TransactionId");
@@ -1813,6 +1899,21 @@ namespace Spotlight.Data.Migrations
                     b.HasOne("Spotlight.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Battles.PkBattle", b =>
+                {
+                    b.HasOne("Spotlight.Live.Lives.LiveSession", null)
+                        .WithMany()
+                        .HasForeignKey("InviterLiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Spotlight.Live.Lives.LiveSession", null)
+                        .WithMany()
+                        .HasForeignKey("OpponentLiveId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

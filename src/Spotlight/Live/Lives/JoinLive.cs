@@ -11,9 +11,10 @@ namespace Spotlight.Live.Lives;
 /// <summary>
 /// <c>POST /live/{id}/join</c>: a token to watch a live that is on (subscribe only; the creator gets their publisher
 /// token back). Refused: 404 unknown, 409 <c>live_ended</c>, 403 <c>banned</c>, 403 <c>blocked</c> (a block either way with
-/// the creator), 403 <c>followers_only</c> / <c>subscribers_only</c> for a live the caller may not see.
+/// the creator), 403 <c>followers_only</c> / <c>subscribers_only</c> for a live the caller may not see. The other side's
+/// creator in an active PK battle with this live gets a token to publish here too (whatever the live's visibility).
 /// </summary>
-public sealed class JoinLive(SpotlightDb db, LiveAccess access, LiveKitSettings settings, LiveKitTokens tokens)
+public sealed class JoinLive(SpotlightDb db, LiveAccess access, LiveKitSettings settings, LiveKitTokens tokens, Battles.PkGuests battles)
 {
     public async Task<Outcome<JoinLiveResponse>> HandleAsync(Guid callerId, Guid liveId, CancellationToken cancellationToken)
     {
@@ -34,13 +35,14 @@ public sealed class JoinLive(SpotlightDb db, LiveAccess access, LiveKitSettings 
             return notConfigured;
         }
 
-        var viewer = await access.CheckAsync(callerId, live, cancellationToken);
+        var guest = callerId != live.CreatorId && await battles.IsGuestAsync(callerId, live.Id, cancellationToken);
+        var viewer = await access.CheckAsync(callerId, live, cancellationToken, asGuest: guest);
         if (viewer.Refusal is { } refused)
         {
             return refused;
         }
 
-        var grant = callerId == live.CreatorId ? RoomGrant.Publisher(live.RoomName) : RoomGrant.Viewer(live.RoomName);
+        var grant = callerId == live.CreatorId || guest ? RoomGrant.Publisher(live.RoomName) : RoomGrant.Viewer(live.RoomName);
         return new JoinLiveResponse(connection.Value!.Url, tokens.Participant(connection.Value, callerId, viewer.Value!.Handle, grant), live.ViewerCount);
     }
 }
@@ -48,8 +50,11 @@ public sealed class JoinLive(SpotlightDb db, LiveAccess access, LiveKitSettings 
 /// <summary>Who may watch a live: not banned, no block either way with the creator, and the live's visibility.</summary>
 public sealed class LiveAccess(IUserDirectory users, IBlockList blocks, IFollowGraph follows, ISubscriptionAccess subscriptions)
 {
-    /// <summary>The caller's facts when they may watch, else the refusal.</summary>
-    public async Task<Outcome<UserFacts>> CheckAsync(Guid callerId, LiveSession live, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller's facts when they may watch, else the refusal. <paramref name="asGuest"/>: the other creator of an
+    /// active PK battle, for whom the live's visibility does not apply (a block still does).
+    /// </summary>
+    public async Task<Outcome<UserFacts>> CheckAsync(Guid callerId, LiveSession live, CancellationToken cancellationToken, bool asGuest = false)
     {
         if (!(await users.FactsAsync([callerId], cancellationToken)).TryGetValue(callerId, out var caller) || caller.IsBanned)
         {
@@ -64,6 +69,11 @@ public sealed class LiveAccess(IUserDirectory users, IBlockList blocks, IFollowG
         if (await blocks.IsBlockedAsync(callerId, live.CreatorId, cancellationToken))
         {
             return Refusal.Forbidden("blocked", "You cannot watch this live.");
+        }
+
+        if (asGuest)
+        {
+            return caller;
         }
 
         return live.Visibility switch

@@ -13,9 +13,10 @@ public sealed record LiveCreator(Guid Id, string Handle, string? DisplayName, st
     public static LiveCreator From(UserFacts facts) => new(facts.Id, facts.Handle, facts.DisplayName, facts.AvatarUrl);
 }
 
-/// <summary><c>GET /live/{id}</c>. <c>pk</c> stays null until battles exist.</summary>
+/// <summary><c>GET /live/{id}</c>. <c>pk</c>: the live's invited or active battle (in <c>GET /live/{id}</c> only; null in lists).</summary>
 public sealed record LiveResponse(
-    Guid Id, LiveCreator? Creator, string Title, string Visibility, string Status, int ViewerCount, DateTime StartedAt, DateTime? EndedAt, object? Pk);
+    Guid Id, LiveCreator? Creator, string Title, string Visibility, string Status, int ViewerCount, DateTime StartedAt, DateTime? EndedAt,
+    Battles.PkBattleResponse? Pk);
 
 /// <summary><c>POST /live/{id}/join</c>: a token to watch (the creator gets one to publish).</summary>
 public sealed record JoinLiveResponse(string LivekitUrl, string Token, int ViewerCount);

@@ -73,7 +73,7 @@ internal sealed class PublicLives : ILiveAccess
 
 /// <summary>
 /// Publishes a live session's events to everyone watching it on any node: <c>gift</c> (Wallet, when a gift names a
-/// <c>liveSessionId</c>), <c>liveViewers</c>, <c>pkScore</c>, <c>liveEnded</c>. A thin guard over <see cref="IRealtimeSender"/>'s live
+/// <c>liveSessionId</c>), <c>liveViewers</c>, <c>pkScore</c>, <c>pkEnded</c>, <c>liveEnded</c>. A thin guard over <see cref="IRealtimeSender"/>'s live
 /// room: the payload travels in the signal, so keep it small (a few ids and numbers).
 /// </summary>
 public sealed class LiveBroadcast(IRealtimeSender sender)
@@ -81,6 +81,7 @@ public sealed class LiveBroadcast(IRealtimeSender sender)
     public const string Gift = "gift";
     public const string LiveViewers = "liveViewers";
     public const string PkScore = "pkScore";
+    public const string PkEnded = "pkEnded";
     public const string LiveEnded = "liveEnded";
 
     /// <summary>In the caller's transaction (a gift with the money it moved).</summary>
@@ -91,7 +92,7 @@ public sealed class LiveBroadcast(IRealtimeSender sender)
     public Task PublishAsync(Guid liveSessionId, string eventName, object payload, CancellationToken cancellationToken = default) =>
         sender.PublishToLiveAsync(liveSessionId, Checked(eventName), payload, cancellationToken);
 
-    private static string Checked(string eventName) => eventName is Gift or LiveViewers or PkScore or LiveEnded
+    private static string Checked(string eventName) => eventName is Gift or LiveViewers or PkScore or PkEnded or LiveEnded
         ? eventName
-        : throw new ArgumentException($"A live event is one of {Gift}, {LiveViewers}, {PkScore}, {LiveEnded}.", nameof(eventName));
+        : throw new ArgumentException($"A live event is one of {Gift}, {LiveViewers}, {PkScore}, {PkEnded}, {LiveEnded}.", nameof(eventName));
 }
