@@ -680,6 +680,23 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("livekit_webhook_events", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveKick", b =>
+                {
+                    b.Property<Guid>("LiveId");
+
+                    b.Property<Guid>("UserId");
+
+                    b.Property<DateTime>("KickedAt");
+
+                    b.Property<Guid>("KickedBy");
+
+                    b.HasKey("LiveId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("live_kicks", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Live.Lives.LiveSession", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1760,6 +1777,21 @@ namespace Spotlight.Data.Migrations
 
             modelBuilder.Entity("Spotlight.Identity.Sessions.Session", b =>
                 {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveKick", b =>
+                {
+                    b.HasOne("Spotlight.Live.Lives.LiveSession", null)
+                        .WithMany()
+                        .HasForeignKey("LiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
                     b.HasOne("Spotlight.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("UserId")
