@@ -39,7 +39,7 @@ internal sealed class LiveKickConfiguration : IEntityTypeConfiguration<LiveKick>
 /// <c>POST /live/{id}/viewers/{userId}/kick</c>'s answer. <c>livekit</c>: <c>removed</c> (LiveKit disconnected them),
 /// <c>not_in_room</c> (they were not connected), <c>unavailable</c> (LiveKit could not be asked; kicked all the same).
 /// </summary>
-public sealed record KickViewerResponse(Guid LiveSessionId, Guid UserId, DateTime KickedAt, string Livekit);
+public sealed record KickViewerResponse(Guid LiveSessionId, Guid UserId, string Handle, DateTime KickedAt, string Livekit);
 
 /// <summary>
 /// <c>POST /live/{id}/viewers/{userId}/kick</c>: the live's creator or a moderator (or admin) takes a viewer out of a live
@@ -100,6 +100,6 @@ public sealed class KickViewer(SpotlightDb db, IUserDirectory users, LiveRemoval
 
         var kickedAt = await db.Set<LiveKick>().Where(k => k.LiveId == liveId && k.UserId == userId).Select(k => k.KickedAt).SingleAsync(cancellationToken);
         var livekit = await removal.FromLiveKitAsync(live, userId, cancellationToken);
-        return new KickViewerResponse(liveId, userId, kickedAt, livekit);
+        return new KickViewerResponse(liveId, userId, viewer.Handle, kickedAt, livekit);
     }
 }
