@@ -15,7 +15,7 @@ namespace Spotlight.Admin.Pages.Lives;
 public sealed class DetailModel(ReadLiveViewers read, ModerationQueue moderation) : AdminPage
 {
     [BindProperty(SupportsGet = true)]
-    public Guid Id { get; set; }
+    public Guid LiveId { get; set; }
 
     public StaffLiveDetail? Detail { get; private set; }
 
@@ -27,19 +27,19 @@ public sealed class DetailModel(ReadLiveViewers read, ModerationQueue moderation
 
     public async Task<IActionResult> OnPostEndAsync([FromServices] EndLive end)
     {
-        var outcome = await end.HandleAsync(CurrentUserId, Id, HttpContext.RequestAborted);
+        var outcome = await end.HandleAsync(CurrentUserId, LiveId, HttpContext.RequestAborted);
         if (outcome.Refusal is { } refusal)
         {
             return await FailAsync(refusal, "The live was not ended");
         }
 
         Flash(IndexModel.Ended(outcome.Value!));
-        return RedirectToPage(new { id = Id });
+        return RedirectToPage(new { liveId = LiveId });
     }
 
     public async Task<IActionResult> OnPostKickAsync(Guid userId, [FromServices] KickViewer kick)
     {
-        var outcome = await kick.HandleAsync(CurrentUserId, Id, userId, HttpContext.RequestAborted);
+        var outcome = await kick.HandleAsync(CurrentUserId, LiveId, userId, HttpContext.RequestAborted);
         if (outcome.Refusal is { } refusal)
         {
             return await FailAsync(refusal, "The viewer was not kicked");
@@ -49,7 +49,7 @@ public sealed class DetailModel(ReadLiveViewers read, ModerationQueue moderation
         Flash(outcome.Value.Livekit == "unavailable"
             ? $"{name} was kicked and cannot join this live again, but LiveKit could not be reached: they are disconnected when they next join the room."
             : $"{name} was kicked from this live and cannot join it again.");
-        return RedirectToPage(new { id = Id });
+        return RedirectToPage(new { liveId = LiveId });
     }
 
     private async Task<IActionResult> FailAsync(Refusal refusal, string what)
@@ -73,7 +73,7 @@ public sealed class DetailModel(ReadLiveViewers read, ModerationQueue moderation
 
     private async Task<bool> LoadAsync()
     {
-        var outcome = await read.HandleAsync(CurrentUserId, Id, HttpContext.RequestAborted);
+        var outcome = await read.HandleAsync(CurrentUserId, LiveId, HttpContext.RequestAborted);
         if (outcome.Value is not { } detail)
         {
             return false;
