@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -49,7 +48,7 @@ public sealed class LiveBanBlockTests(LiveKitApp app) : IClassFixture<LiveKitApp
         var ended = await watcher.WaitForAsync("liveEnded");
         Assert.Equal("moderator", ended.GetProperty("reason").GetString());
         Assert.Equal("ended", (await app.ReadLiveAsync(live.Id)).GetProperty("status").GetString());
-        await WaitForCallsAsync(calls => calls.Any(c => c.GetProperty("method").GetString() == "DeleteRoom" && c.GetProperty("body").GetProperty("room").GetString() == live.RoomName));
+        await app.WaitForRoomServiceCallsAsync(calls => calls.Any(c => c.GetProperty("method").GetString() == "DeleteRoom" && c.GetProperty("body").GetProperty("room").GetString() == live.RoomName));
     }
 
     [ToolFact("node", "npm")]
@@ -87,34 +86,16 @@ public sealed class LiveBanBlockTests(LiveKitApp app) : IClassFixture<LiveKitApp
         Assert.Empty(await RemovedRoomsAsync(bystander.Id));
     }
 
-    private async Task<List<string>> RemovedRoomsAsync(Guid userId) =>
-        (await app.RoomServiceCallsAsync())
+    private async Task<List<string>> RemovedRoomsAsync(Guid userId) => RemovedRooms(await app.RoomServiceCallsAsync(), userId);
+
+    private static List<string> RemovedRooms(JsonElement[] calls, Guid userId) =>
+        calls
             .Where(c => c.GetProperty("method").GetString() == "RemoveParticipant" && c.GetProperty("body").GetProperty("identity").GetString() == userId.ToString())
             .Select(c => c.GetProperty("body").GetProperty("room").GetString()!).ToList();
 
     private async Task<List<string>> WaitForRemovalsAsync(Guid userId, Func<List<string>, bool> done)
     {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var rooms = await RemovedRoomsAsync(userId);
-            if (done(rooms))
-            {
-                return rooms;
-            }
-
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "LiveKit was not asked to remove the user; removed from: " + string.Join(", ", rooms));
-            await Task.Delay(100);
-        }
-    }
-
-    private async Task WaitForCallsAsync(Func<JsonElement[], bool> done)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!done(await app.RoomServiceCallsAsync()))
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "LiveKit was not called as expected");
-            await Task.Delay(100);
-        }
+        await app.WaitForRoomServiceCallsAsync(calls => done(RemovedRooms(calls, userId)));
+        return await RemovedRoomsAsync(userId);
     }
 }

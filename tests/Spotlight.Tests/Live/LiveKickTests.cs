@@ -157,26 +157,10 @@ public sealed class LiveKickTests(LiveKitApp app) : IClassFixture<LiveKitApp>
             (await app.PostWebhookAsync(signed)).EnsureSuccessStatusCode();
         }
 
-        var removals = await WaitForCallsAsync(calls => calls.Any(c => c.GetProperty("method").GetString() == "RemoveParticipant"));
+        var removals = await app.WaitForRoomServiceCallsAsync(calls => calls.Any(c => c.GetProperty("method").GetString() == "RemoveParticipant"));
         var removal = Assert.Single(removals, c => c.GetProperty("method").GetString() == "RemoveParticipant");
         Assert.Equal(viewer.Id.ToString(), removal.GetProperty("body").GetProperty("identity").GetString());
         await Task.Delay(500);
         Assert.DoesNotContain(await app.RoomServiceCallsAsync(), c => c.GetProperty("body").TryGetProperty("identity", out var identity) && identity.GetString() == welcome.Id.ToString());
-    }
-
-    private async Task<JsonElement[]> WaitForCallsAsync(Func<JsonElement[], bool> done)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var calls = await app.RoomServiceCallsAsync();
-            if (done(calls))
-            {
-                return calls;
-            }
-
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "LiveKit was not called: " + string.Join(", ", calls.Select(c => c.GetRawText())));
-            await Task.Delay(100);
-        }
     }
 }
