@@ -68,6 +68,7 @@ public static class RealtimeModule
         services.AddSingleton<ISignalDelivery, EnvelopeDelivery>();
         services.AddSingleton<ISignalDelivery, PresenceDelivery>();
         services.AddSingleton<ISignalDelivery, SessionStateDelivery>();
+        services.AddSingleton<ISignalDelivery, LiveRemovalDelivery>();
         services.AddSingleton<ISessionStateListener, SessionStateSignals>();
         services.AddScoped<PresenceTracker>();
         services.AddScoped<IPresence>(sp => sp.GetRequiredService<PresenceTracker>());

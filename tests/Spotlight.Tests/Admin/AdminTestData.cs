@@ -49,6 +49,7 @@ internal static class AdminTestData
 
             var path = "/" + pattern.Replace("{id:guid}", someUserId.ToString(), StringComparison.Ordinal).Replace("{name}", "admin.css", StringComparison.Ordinal)
                 .Replace("{transactionId:guid}", someTransactionId.ToString(), StringComparison.Ordinal)
+                .Replace("{liveId:guid}", pattern.Contains("{liveId:guid}", StringComparison.Ordinal) ? SomeLive(app, someUserId).ToString() : "", StringComparison.Ordinal)
                 .Replace("{**path}", "no-such-page", StringComparison.Ordinal);
             Assert.DoesNotContain("{", path, StringComparison.Ordinal); // a new route parameter: teach this method a value for it
             var anonymous = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null;
@@ -58,6 +59,27 @@ internal static class AdminTestData
         }
 
         return routes.DistinctBy(r => r.Path).OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A live on of <paramref name="creatorId"/> (stored directly: the console's live page needs no LiveKit to open).</summary>
+    private static Guid SomeLive(SpotlightApp app, Guid creatorId)
+    {
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<Spotlight.Data.SpotlightDb>();
+        if (db.Set<Spotlight.Live.Lives.LiveSession>().Where(l => l.OnAirCreatorId == creatorId).Select(l => (Guid?)l.Id).SingleOrDefault() is { } on)
+        {
+            return on;
+        }
+
+        var id = Guid.CreateVersion7();
+        var now = DateTime.UtcNow;
+        db.Add(new Spotlight.Live.Lives.LiveSession
+        {
+            Id = id, CreatorId = creatorId, OnAirCreatorId = creatorId, Title = "Console check", Visibility = "public", RoomName = "live_" + id.ToString("N"),
+            Status = "live", StartedAt = now, LastConfirmedAt = now,
+        });
+        db.SaveChanges();
+        return id;
     }
 
     public static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement;

@@ -118,6 +118,23 @@ public class LiveKitApp : SpotlightApp
     /// <summary>What the fake RoomService received: method, body, the grants of the admin token the SDK verified, any error.</summary>
     public async Task<JsonElement[]> RoomServiceCallsAsync() => (await Sdk.GetFromJsonAsync<JsonElement[]>("control/calls"))!;
 
+    /// <summary>Waits (up to 20 s) until the fake RoomService's calls satisfy <paramref name="done"/>, for work done after a request (an outbox handler); returns them.</summary>
+    public async Task<JsonElement[]> WaitForRoomServiceCallsAsync(Func<JsonElement[], bool> done)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var calls = await RoomServiceCallsAsync();
+            if (done(calls))
+            {
+                return calls;
+            }
+
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "LiveKit was not called as expected: " + string.Join(", ", calls.Select(c => c.GetRawText())));
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Posts a webhook as LiveKit does: <c>application/webhook+json</c>, the token alone in Authorization (no <c>Bearer</c>).</summary>
     public async Task<HttpResponseMessage> PostWebhookAsync(SignedWebhook webhook, string? authorization = null, string contentType = "application/webhook+json")
     {

@@ -816,6 +816,23 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("livekit_webhook_events", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveKick", b =>
+                {
+                    b.Property<Guid>("LiveId");
+
+                    b.Property<Guid>("UserId");
+
+                    b.Property<DateTime>("KickedAt");
+
+                    b.Property<Guid>("KickedBy");
+
+                    b.HasKey("LiveId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("live_kicks", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Live.Lives.LiveSession", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1914,6 +1931,21 @@ namespace Spotlight.Data.Migrations
                     b.HasOne("Spotlight.Live.Lives.LiveSession", null)
                         .WithMany()
                         .HasForeignKey("OpponentLiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveKick", b =>
+                {
+                    b.HasOne("Spotlight.Live.Lives.LiveSession", null)
+                        .WithMany()
+                        .HasForeignKey("LiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

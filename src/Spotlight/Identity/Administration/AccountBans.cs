@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Identity.Sessions;
 using Spotlight.Platform.Audit;
+using Spotlight.Platform.Events;
 using Spotlight.Platform.Errors;
 using Spotlight.Platform.Jobs;
 
@@ -13,7 +14,7 @@ namespace Spotlight.Identity.Administration;
 /// (<see cref="EnforceAsync"/>). A suspension ends by itself: the next sign-in after its end lifts it, and so does
 /// <see cref="SuspensionExpiryJob"/>, so the other modules' <c>BannedAt</c> checks agree within a minute.
 /// </summary>
-public sealed class AccountBans(SessionRevoker sessions, UserEvents events, AuditLog audit, TimeProvider time)
+public sealed class AccountBans(SessionRevoker sessions, UserEvents events, DomainEvents domainEvents, AuditLog audit, TimeProvider time)
 {
     public const int MaxDays = 3650;
 
@@ -43,6 +44,7 @@ public sealed class AccountBans(SessionRevoker sessions, UserEvents events, Audi
         user.BanReason = reason;
         user.SecurityStamp = Guid.NewGuid().ToString("N");
         audit.Add(db, days is null ? "user.banned" : "user.suspended", "user", userId.ToString(), new { reason, days, until = user.BannedUntil });
+        domainEvents.Raise(db, new UserBanned(user.Id, user.BannedUntil)); // other modules react after it commits (Live: out of every live)
         return user;
     }
 

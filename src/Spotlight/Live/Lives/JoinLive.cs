@@ -10,7 +10,7 @@ namespace Spotlight.Live.Lives;
 
 /// <summary>
 /// <c>POST /live/{id}/join</c>: a token to watch a live that is on (subscribe only; the creator gets their publisher
-/// token back). Refused: 404 unknown, 409 <c>live_ended</c>, 403 <c>banned</c>, 403 <c>blocked</c> (a block either way with
+/// token back). Refused: 404 unknown, 409 <c>live_ended</c>, 403 <c>banned</c>, 403 <c>kicked</c> (<see cref="KickViewer"/>), 403 <c>blocked</c> (a block either way with
 /// the creator), 403 <c>followers_only</c> / <c>subscribers_only</c> for a live the caller may not see. The other side's
 /// creator in an active PK battle with this live gets a token to publish here too (whatever the live's visibility).
 /// </summary>
@@ -47,8 +47,8 @@ public sealed class JoinLive(SpotlightDb db, LiveAccess access, LiveKitSettings 
     }
 }
 
-/// <summary>Who may watch a live: not banned, no block either way with the creator, and the live's visibility.</summary>
-public sealed class LiveAccess(IUserDirectory users, IBlockList blocks, IFollowGraph follows, ISubscriptionAccess subscriptions)
+/// <summary>Who may watch a live: not banned, not kicked from it, no block either way with the creator, and the live's visibility.</summary>
+public sealed class LiveAccess(SpotlightDb db, IUserDirectory users, IBlockList blocks, IFollowGraph follows, ISubscriptionAccess subscriptions)
 {
     /// <summary>
     /// The caller's facts when they may watch, else the refusal. <paramref name="asGuest"/>: the other creator of an
@@ -64,6 +64,11 @@ public sealed class LiveAccess(IUserDirectory users, IBlockList blocks, IFollowG
         if (callerId == live.CreatorId || caller.IsStaff)
         {
             return caller;
+        }
+
+        if (await db.Set<LiveKick>().AnyAsync(k => k.LiveId == live.Id && k.UserId == callerId, cancellationToken))
+        {
+            return Refusal.Forbidden("kicked", "You were removed from this live.");
         }
 
         if (await blocks.IsBlockedAsync(callerId, live.CreatorId, cancellationToken))

@@ -27,6 +27,14 @@ internal static class LivesFeature
         services.AddScoped<EndLive>();
         services.AddScoped<LiveEnding>();
         services.AddEventHandler<LiveKitRoomFinished, RoomFinishedEndsLive>();
+        // Moderating lives: kicks, and bans and blocks reaching the room (docs/live.md, Moderating lives).
+        services.AddScoped<KickViewer>();
+        services.AddScoped<LiveRemoval>();
+        services.AddScoped<ListLivesOnAir>();
+        services.AddScoped<ReadLiveViewers>();
+        services.AddEventHandler<Identity.UserBanned, BanRemovesFromLives>();
+        services.AddEventHandler<Social.UserBlocked, BlockRemovesFromLive>();
+        services.AddEventHandler<LiveKitParticipantJoined, RemovedViewersStayOut>();
         // The hub's JoinLive asks the same rules as POST /live/{id}/join; watchers hear viewer counts and the end.
         services.AddSingleton<Realtime.Live.ILiveAccess, LiveWatchers>();
         services.AddSingleton<LiveViewersCoalescer>();
@@ -44,6 +52,8 @@ internal static class LivesFeature
             .WithSummary("A token to watch a live that is on (subscribe only); refused to banned users, blocks either way, and lives the caller may not see");
         api.MapPost("/live/{id:guid}/end", End).RequireAuthorization().WithName("EndLive")
             .WithSummary("End a live (its creator or a moderator): the LiveKit room is deleted");
+        api.MapPost("/live/{id:guid}/viewers/{userId:guid}/kick", Kick).RequireAuthorization().WithName("KickLiveViewer")
+            .WithSummary("Take a viewer out of a live and keep them out of it (its creator or a moderator): LiveKit disconnects them, they leave the hub room and hear liveKicked");
     }
 
     private static async Task<Results<Created<StartLiveResponse>, ProblemHttpResult>> Start(
@@ -72,6 +82,10 @@ internal static class LivesFeature
 
     private static async Task<Results<Ok<LiveResponse>, ProblemHttpResult>> End(Guid id, ClaimsPrincipal caller, EndLive handler, CancellationToken cancellationToken) =>
         Answer(await handler.HandleAsync(caller.UserId(), id, cancellationToken));
+
+    private static async Task<Results<Ok<KickViewerResponse>, ProblemHttpResult>> Kick(
+        Guid id, Guid userId, ClaimsPrincipal caller, KickViewer handler, CancellationToken cancellationToken) =>
+        Answer(await handler.HandleAsync(caller.UserId(), id, userId, cancellationToken));
 
     private static Results<Ok<T>, ProblemHttpResult> Answer<T>(Platform.Errors.Outcome<T> outcome) =>
         outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Ok(outcome.Value);

@@ -100,6 +100,9 @@ public static class SignalKinds
     /// <summary>An event of <see cref="IRealtimeSender"/> for a live session's room (its payload in the signal).</summary>
     public const string Live = "live";
 
+    /// <summary>A user's connections leave a live session's room (<c>s</c>), or every live room (no <c>s</c>).</summary>
+    public const string LiveRemoval = "live-removal";
+
     /// <summary>An event of <see cref="IRealtimeSender"/> for some users (their ids and the payload in the signal).</summary>
     public const string Event = "event";
     public const string SessionState = "session";

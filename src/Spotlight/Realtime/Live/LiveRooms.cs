@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Spotlight.Data;
+using Spotlight.Realtime.Connections;
+using Spotlight.Realtime.Fanout;
 using Spotlight.Realtime.Hub;
 
 namespace Spotlight.Realtime.Live;
@@ -8,9 +10,11 @@ namespace Spotlight.Realtime.Live;
 /// <summary>
 /// Live sessions as rooms of the hub: a connection that joins a live receives its <c>gift</c>, <c>liveViewers</c>,
 /// <c>pkScore</c> and <c>liveEnded</c> events, and nothing of lives it has not joined. Features that run lives publish with
-/// <see cref="LiveBroadcast"/>. The live module decides who may watch (<see cref="ILiveAccess"/>).
+/// <see cref="LiveBroadcast"/>. The live module decides who may watch (<see cref="ILiveAccess"/>), and may take a user out
+/// of a room on every node (<see cref="StageRemovalAsync"/>, <see cref="PublishRemovalAsync"/>): their connections leave
+/// the room's group and stop receiving its events; whether they may come back is <see cref="ILiveAccess"/>'s answer.
 /// </summary>
-public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, RealtimeOptions options, RealtimeMetrics metrics)
+public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, RealtimeOptions options, RealtimeMetrics metrics, RealtimeFeed feed)
 {
     private static readonly object Key = new();
 
@@ -49,6 +53,20 @@ public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, 
         await hub.Groups.RemoveFromGroupAsync(context.ConnectionId, Group(liveSessionId));
     }
 
+    /// <summary>
+    /// Takes every connection of <paramref name="userId"/> out of the live's room on every node, once the caller's open
+    /// transaction commits (durable: a node that lost its listener reads it back). A transport capability: the caller
+    /// decides who is removed and keeps them out through <see cref="ILiveAccess"/>.
+    /// </summary>
+    public Task StageRemovalAsync(SpotlightDb db, Guid liveSessionId, Guid userId, CancellationToken cancellationToken = default) =>
+        feed.StageAsync(db, Removal(liveSessionId, userId), cancellationToken: cancellationToken);
+
+    /// <summary>As <see cref="StageRemovalAsync"/> with nothing to commit; <paramref name="liveSessionId"/> null: from every live room.</summary>
+    public Task PublishRemovalAsync(Guid? liveSessionId, Guid userId, CancellationToken cancellationToken = default) =>
+        feed.PublishAsync(Removal(liveSessionId, userId), durable: true, cancellationToken);
+
+    private static RealtimeSignal Removal(Guid? liveSessionId, Guid userId) => new() { Kind = SignalKinds.LiveRemoval, SubjectId = liveSessionId, UserId = userId };
+
     /// <summary>SignalR drops a closed connection from its groups by itself; this only forgets the connection's list.</summary>
     public Task LeaveAllAsync(HubCallerContext context)
     {
@@ -56,8 +74,57 @@ public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, 
         return Task.CompletedTask;
     }
 
+    /// <summary>The lives <paramref name="context"/> joined, or null when it joined none (never creates the list: another thread may own the connection).</summary>
+    internal static HashSet<Guid>? JoinedOrNull(HubCallerContext context) => context.Items.TryGetValue(Key, out var joined) ? joined as HashSet<Guid> : null;
+
     private static HashSet<Guid> Joined(HubCallerContext context) =>
         (HashSet<Guid>)(context.Items.TryGetValue(Key, out var joined) ? joined! : context.Items[Key] = new HashSet<Guid>());
+}
+
+/// <summary>Applies <see cref="SignalKinds.LiveRemoval"/> on this node: the user's connections here leave the live's room (or every live room).</summary>
+internal sealed class LiveRemovalDelivery(IHubContext<RealtimeHub> hub, LocalConnections connections, RealtimeMetrics metrics) : ISignalDelivery
+{
+    public IReadOnlyCollection<string> Kinds { get; } = [SignalKinds.LiveRemoval];
+
+    public void Reset()
+    {
+    }
+
+    public Task DeliverAsync(IReadOnlyList<RealtimeSignal> signals, CancellationToken cancellationToken)
+    {
+        foreach (var signal in signals)
+        {
+            if (signal.UserId is not { } userId)
+            {
+                continue;
+            }
+
+            foreach (var connection in connections.OfUser(userId))
+            {
+                List<Guid> leaving;
+                if (LiveRooms.JoinedOrNull(connection.Context) is not { } joined)
+                {
+                    continue;
+                }
+
+                lock (joined)
+                {
+                    leaving = signal.SubjectId is { } live ? (joined.Remove(live) ? [live] : []) : [.. joined];
+                    if (signal.SubjectId is null)
+                    {
+                        joined.Clear();
+                    }
+                }
+
+                foreach (var live in leaving)
+                {
+                    Sends.Forget(hub.Groups.RemoveFromGroupAsync(connection.Context.ConnectionId, LiveRooms.Group(live), CancellationToken.None), metrics);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
 }
 
 /// <summary>Whether a user may watch a live session. The live module provides the real rule; until then every live is public.</summary>

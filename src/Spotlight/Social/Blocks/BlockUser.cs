@@ -3,6 +3,7 @@ using Spotlight.Data;
 using Spotlight.Identity.Users;
 using Spotlight.Platform.Audit;
 using Spotlight.Platform.Errors;
+using Spotlight.Platform.Events;
 using Spotlight.Platform.Paging;
 using Spotlight.Social.Follows;
 
@@ -12,7 +13,7 @@ namespace Spotlight.Social.Blocks;
 /// <c>POST /users/{id}/block</c>: blocks a user (not oneself), ending follows both ways, with an audit entry; blocking
 /// again changes nothing. True when the block is new.
 /// </summary>
-internal sealed class BlockUser(SpotlightDb db, IUserDirectory users, AuditLog audit, TimeProvider time)
+internal sealed class BlockUser(SpotlightDb db, IUserDirectory users, AuditLog audit, DomainEvents events, TimeProvider time)
 {
     public async Task<Outcome<bool>> HandleAsync(Guid me, Guid id, CancellationToken cancellationToken)
     {
@@ -37,6 +38,7 @@ internal sealed class BlockUser(SpotlightDb db, IUserDirectory users, AuditLog a
             await FollowRows.RemoveAsync(db, users, me, id, cancellationToken);
             await FollowRows.RemoveAsync(db, users, id, me, cancellationToken);
             audit.Add(db, "user.blocked", "user", id.ToString());
+            events.Raise(db, new UserBlocked(me, id));
             await db.SaveChangesAsync(cancellationToken);
         }
 
