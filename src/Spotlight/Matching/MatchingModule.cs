@@ -97,7 +97,10 @@ public static class MatchingModule
         return filed.Existing ? TypedResults.Ok(filed.Report) : TypedResults.Created($"/api/v1/reports/{filed.Report.Id}", filed.Report);
     }
 
-    /// <summary>The <see cref="JoinPolicy"/> per user: 429 <c>rate_limited</c> with <c>Retry-After</c> over it.</summary>
+    /// <summary>
+    /// The <see cref="JoinPolicy"/> per user (the middleware counts named policies per IP; a queue is a user's): 429
+    /// <c>rate_limited</c> with <c>Retry-After</c> over it, its X-RateLimit headers otherwise.
+    /// </summary>
     private static async Task<ProblemHttpResult?> Throttle(ClaimsPrincipal caller, HttpContext http, RateLimits limiter, CancellationToken cancellationToken)
     {
         if (!limiter.Options.Enabled)
@@ -106,6 +109,12 @@ public static class MatchingModule
         }
 
         var decision = await limiter.HitPolicyAsync(JoinPolicy, "u:" + caller.UserId(), cancellationToken);
-        return decision.Allowed ? null : limiter.Reject(http, decision, JoinPolicy);
+        if (!decision.Allowed)
+        {
+            return limiter.Reject(http, decision, JoinPolicy);
+        }
+
+        RateLimits.WriteHeaders(http, decision); // the tighter of the two limits, as the middleware shows a policy's
+        return null;
     }
 }
