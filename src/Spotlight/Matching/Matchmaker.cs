@@ -24,6 +24,12 @@ internal sealed class Matchmaker(SpotlightDb db, DatabaseOptions database, IBloc
     /// <summary>Pairs whoever can be paired; true when the batch was full and another pass should follow at once.</summary>
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
+        // Most passes find nobody to pair: say so without taking the lock (a join after this read nudges a pass of its own).
+        if (await db.Set<QueueEntry>().Take(2).CountAsync(cancellationToken) < 2)
+        {
+            return false;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         List<QueueEntry> waiting;
         if (database.IsPostgres)

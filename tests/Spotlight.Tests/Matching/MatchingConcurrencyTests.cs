@@ -73,58 +73,9 @@ public sealed class MatchingConcurrencyTests(MatchingApp app) : IClassFixture<Ma
 }
 
 /// <summary>Two servers with LiveKit settings on one PostgreSQL database, as behind a load balancer.</summary>
-public sealed class MatchingNodes : IAsyncLifetime
+public sealed class MatchingNodes : TwoNodes
 {
-    public Node First { get; } = new(null);
-
-    public Node Second { get; private set; } = null!;
-
-    public async Task InitializeAsync()
-    {
-        if (!TestDatabase.IsPostgres)
-        {
-            return; // two nodes on one SQLite file mean nothing: the tests are skipped
-        }
-
-        await First.InitializeAsync();
-        Second = new Node(First);
-        await Second.InitializeAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (Second is not null)
-        {
-            await ((IAsyncLifetime)Second).DisposeAsync();
-        }
-
-        if (TestDatabase.IsPostgres)
-        {
-            await ((IAsyncLifetime)First).DisposeAsync();
-        }
-    }
-
-    /// <summary>The second shares the first one's database and keys (a token from one is valid on the other).</summary>
-    public sealed class Node(Node? first) : SpotlightApp
-    {
-        protected override IReadOnlyDictionary<string, string?> Settings
-        {
-            get
-            {
-                var settings = new Dictionary<string, string?>(MatchingApp.LiveKitSettings);
-                if (first is not null)
-                {
-                    var secrets = JsonNode.Parse(File.ReadAllText(Path.Combine(first.DataDirectory, "secrets.json")))!;
-                    settings["Jwt:SigningKey"] = secrets["Jwt:SigningKey"]!.GetValue<string>();
-                    settings["Secrets:EncryptionKey"] = secrets["Secrets:EncryptionKey"]!.GetValue<string>();
-                }
-
-                return settings;
-            }
-        }
-
-        protected override Task<TestDatabase> CreateDatabaseAsync() => first is null ? base.CreateDatabaseAsync() : Task.FromResult(first.Database.Share());
-    }
+    protected override IReadOnlyDictionary<string, string?> NodeSettings => MatchingApp.LiveKitSettings;
 }
 
 /// <summary>The matcher runs on every node; one pass at a time in the cluster keeps anyone from being paired twice.</summary>

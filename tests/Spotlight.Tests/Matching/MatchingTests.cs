@@ -235,6 +235,19 @@ public sealed class MatchingTests(LiveKitApp app) : IClassFixture<LiveKitApp>
         Assert.Equal(0, await app.QueueRowsAsync(stranger.Id));
     }
 
+    [ToolFact("node", "npm")]
+    public async Task LiveKits_room_finished_ends_the_match_and_both_hear_it()
+    {
+        var (ann, _, annHub, bobHub, matchId, room) = await MatchedPairAsync();
+
+        var signed = await app.SignWebhookAsync(new { @event = "room_finished", id = "EV_" + Guid.NewGuid().ToString("N"), room = new { name = room } });
+        (await app.PostWebhookAsync(signed)).EnsureSuccessStatusCode();
+
+        Assert.Equal(matchId, (await annHub.WaitForAsync("matchEnded", timeout: TimeSpan.FromSeconds(20))).GetProperty("matchId").GetGuid());
+        await bobHub.WaitForAsync("matchEnded");
+        Assert.Equal("room_finished", Assert.Single(await app.MatchesOfAsync([ann.Id])).EndReason);
+    }
+
     private async Task<(TestUser Ann, TestUser Bob, HubClient AnnHub, HubClient BobHub, Guid MatchId, string Room)> MatchedPairAsync(params string[] languages)
     {
         var region = Matchmaking.UniqueRegion();
