@@ -153,11 +153,25 @@ internal sealed class MatchmakerLoop(IServiceScopeFactory scopes, ILogger<Matchm
 
     public void Nudge() => _signal.Wake();
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PollingLoop.RunAsync(async cancellationToken =>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await using var scope = scopes.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<Matchmaker>().RunAsync(cancellationToken);
-    }, _signal, Idle, logger, stoppingToken);
+        try
+        {
+            // Nothing at start-up (the job runner's first match-sweep covers a queue left by a restart): the first
+            // requests of a fresh node should not share its cold start with a pass.
+            await _signal.WaitAsync(Idle, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        await PollingLoop.RunAsync(async cancellationToken =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<Matchmaker>().RunAsync(cancellationToken);
+        }, _signal, Idle, logger, stoppingToken);
+    }
 
     public override void Dispose()
     {

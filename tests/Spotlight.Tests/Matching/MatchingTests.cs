@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Spotlight.Tests.Infrastructure;
 using Spotlight.Tests.Live;
 using Spotlight.Tests.Realtime;
@@ -136,17 +137,23 @@ public sealed class MatchingTests(LiveKitApp app) : IClassFixture<LiveKitApp>
     }
 
     [Fact]
-    public async Task A_banned_user_may_not_join_the_queue()
+    public async Task A_banned_user_may_not_join_the_queue_and_one_banned_while_waiting_is_not_paired()
     {
-        var admin = await app.CreateAdminAsync();
-        var user = await app.CreateUserAsync();
-        await (await admin.Client.PostAsJsonAsync($"/api/v1/admin/users/{user.Id}/ban", new { reason = "spam" })).ShouldBeAsync(HttpStatusCode.OK);
+        var region = Matchmaking.UniqueRegion();
+        var (banned, waiting, other) = (await app.CreateUserAsync(), await app.CreateUserAsync(), await app.CreateUserAsync());
+        await waiting.QueueAsync(region);
+        await banned.LeaveQueueAsync(); // the token's session is now cached as live: the ban below reaches only the queue's own check
+        await app.WithDbAsync(db => db.Users.Where(u => u.Id == banned.Id || u.Id == waiting.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.BannedAt, DateTime.UtcNow)));
 
-        // The ban ends the user's tokens within the session check; until then the queue itself refuses.
-        var answer = await user.Client.PostAsJsonAsync("/api/v1/match/queue", new { region = Matchmaking.UniqueRegion() });
+        await (await banned.Client.PostAsJsonAsync("/api/v1/match/queue", new { region })).ShouldBeProblemAsync(HttpStatusCode.Forbidden, "banned");
 
-        Assert.Contains(answer.StatusCode, new[] { HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized });
-        Assert.Equal(0, await app.QueueRowsAsync(user.Id));
+        Assert.Equal(0, await app.QueueRowsAsync(banned.Id));
+        await using var otherHub = await app.ConnectHubAsync(other);
+        await other.QueueAsync(region);
+        await Task.Delay(Quiet);
+        Assert.Empty(otherHub.EventsOf("matched"));
+        await other.LeaveQueueAsync();
     }
 
     [Fact]
