@@ -53,17 +53,9 @@ public static class MatchingModule
         return app;
     }
 
-    private static async Task<Results<Accepted<QueueResponse>, ProblemHttpResult>> Join(
-        JoinQueueRequest request, ClaimsPrincipal caller, HttpContext http, RateLimits limiter, JoinQueue handler, CancellationToken cancellationToken)
-    {
-        if (await Throttle(caller, http, limiter, cancellationToken) is { } throttled)
-        {
-            return throttled;
-        }
-
-        var outcome = await handler.HandleAsync(caller.UserId(), request, cancellationToken);
-        return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Accepted("/api/v1/match/queue", outcome.Value);
-    }
+    private static Task<Results<Accepted<QueueResponse>, ProblemHttpResult>> Join(
+        JoinQueueRequest request, ClaimsPrincipal caller, HttpContext http, RateLimits limiter, JoinQueue handler, CancellationToken cancellationToken) =>
+        QueueAsync(caller, http, limiter, id => handler.HandleAsync(id, request, cancellationToken), cancellationToken);
 
     private static async Task<NoContent> Leave(ClaimsPrincipal caller, LeaveQueue handler, CancellationToken cancellationToken)
     {
@@ -71,15 +63,20 @@ public static class MatchingModule
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<Accepted<QueueResponse>, ProblemHttpResult>> Next(
-        Guid matchId, ClaimsPrincipal caller, HttpContext http, RateLimits limiter, NextMatch handler, CancellationToken cancellationToken)
+    private static Task<Results<Accepted<QueueResponse>, ProblemHttpResult>> Next(
+        Guid matchId, ClaimsPrincipal caller, HttpContext http, RateLimits limiter, NextMatch handler, CancellationToken cancellationToken) =>
+        QueueAsync(caller, http, limiter, id => handler.HandleAsync(id, matchId, cancellationToken), cancellationToken);
+
+    /// <summary>Joining the queue, directly or by <c>next</c>: counted under <see cref="JoinPolicy"/>, 202 with the entry.</summary>
+    private static async Task<Results<Accepted<QueueResponse>, ProblemHttpResult>> QueueAsync(
+        ClaimsPrincipal caller, HttpContext http, RateLimits limiter, Func<Guid, Task<Platform.Errors.Outcome<QueueResponse>>> handle, CancellationToken cancellationToken)
     {
         if (await Throttle(caller, http, limiter, cancellationToken) is { } throttled)
         {
             return throttled;
         }
 
-        var outcome = await handler.HandleAsync(caller.UserId(), matchId, cancellationToken);
+        var outcome = await handle(caller.UserId());
         return outcome.Refusal is { } refusal ? refusal.ToProblem() : TypedResults.Accepted("/api/v1/match/queue", outcome.Value);
     }
 
