@@ -3,6 +3,7 @@ using Spotlight.Content;
 using Spotlight.Data;
 using Spotlight.Identity;
 using Spotlight.Live;
+using Spotlight.Matching;
 using Spotlight.Messaging;
 using Spotlight.Moderation;
 using Spotlight.Notifications;
@@ -25,6 +26,7 @@ try
     builder.AddWallet();
     builder.AddContent();
     builder.AddLive();
+    builder.AddMatching();
     builder.AddMessaging();
     builder.AddRealtime();
     builder.AddNotifications();
@@ -45,6 +47,7 @@ try
     app.MapWallet();
     app.MapContent();
     app.MapLive();
+    app.MapMatching();
     app.MapMessaging();
     app.MapRealtime();
     app.MapNotifications();

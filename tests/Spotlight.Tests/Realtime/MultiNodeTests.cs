@@ -10,11 +10,14 @@ using Spotlight.Tests.Messaging;
 namespace Spotlight.Tests.Realtime;
 
 /// <summary>Two Spotlight servers on one PostgreSQL database, as behind a load balancer without sticky sessions.</summary>
-public sealed class TwoNodes : IAsyncLifetime
+public class TwoNodes : IAsyncLifetime
 {
-    public Node First { get; } = new(null);
+    public Node First { get; private set; } = null!;
 
     public Node Second { get; private set; } = null!;
+
+    /// <summary>Settings both nodes add to the defaults (a feature's fixture derives and names its own).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> NodeSettings => new Dictionary<string, string?>();
 
     public async Task InitializeAsync()
     {
@@ -23,8 +26,9 @@ public sealed class TwoNodes : IAsyncLifetime
             return; // the tests are skipped; two nodes on one SQLite file mean nothing
         }
 
+        First = new Node(null, NodeSettings);
         await First.InitializeAsync();
-        Second = new Node(First);
+        Second = new Node(First, NodeSettings);
         await Second.InitializeAsync();
     }
 
@@ -42,13 +46,13 @@ public sealed class TwoNodes : IAsyncLifetime
     }
 
     /// <summary>A server; the second shares the first one's database and keys, as every node of a deployment does.</summary>
-    public sealed class Node(Node? first) : SpotlightApp
+    public sealed class Node(Node? first, IReadOnlyDictionary<string, string?> extra) : SpotlightApp
     {
         protected override IReadOnlyDictionary<string, string?> Settings
         {
             get
             {
-                var settings = new Dictionary<string, string?> { ["Realtime:ListenerRetrySeconds"] = "2" };
+                var settings = new Dictionary<string, string?>(extra) { ["Realtime:ListenerRetrySeconds"] = "2" };
                 if (first is not null)
                 {
                     var secrets = JsonNode.Parse(File.ReadAllText(Path.Combine(first.DataDirectory, "secrets.json")))!;

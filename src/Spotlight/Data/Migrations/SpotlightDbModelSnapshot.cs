@@ -888,6 +888,69 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("live_sessions", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Matching.Match", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<string>("EndReason")
+                        .HasMaxLength(32);
+
+                    b.Property<DateTime?>("EndedAt");
+
+                    b.Property<string>("LanguagesA")
+                        .HasMaxLength(170);
+
+                    b.Property<string>("LanguagesB")
+                        .HasMaxLength(170);
+
+                    b.Property<string>("RegionA")
+                        .HasMaxLength(16);
+
+                    b.Property<string>("RegionB")
+                        .HasMaxLength(16);
+
+                    b.Property<string>("RoomName")
+                        .IsRequired()
+                        .HasMaxLength(64);
+
+                    b.Property<DateTime>("StartedAt");
+
+                    b.Property<Guid>("UserA");
+
+                    b.Property<Guid>("UserB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RoomName")
+                        .IsUnique();
+
+                    b.HasIndex("UserA", "StartedAt");
+
+                    b.HasIndex("UserB", "StartedAt");
+
+                    b.ToTable("matches", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Matching.QueueEntry", b =>
+                {
+                    b.Property<Guid>("UserId");
+
+                    b.Property<DateTime>("JoinedAt");
+
+                    b.Property<string>("Languages")
+                        .HasMaxLength(170);
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(16);
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("JoinedAt");
+
+                    b.ToTable("match_queue", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Messaging.Attachments.Attachment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1955,6 +2018,30 @@ namespace Spotlight.Data.Migrations
                     b.HasOne("Spotlight.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("CreatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Matching.Match", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserA")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserB")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Matching.QueueEntry", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithOne()
+                        .HasForeignKey("Spotlight.Matching.QueueEntry", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

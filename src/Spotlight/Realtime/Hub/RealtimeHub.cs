@@ -20,7 +20,8 @@ public sealed class RealtimeHub(
     PresenceTracker presence,
     RealtimeMetrics metrics,
     IConversationCommands conversations,
-    LiveRooms lives) : Microsoft.AspNetCore.SignalR.Hub
+    LiveRooms lives,
+    IEnumerable<IUserOfflineListener> offlineListeners) : Microsoft.AspNetCore.SignalR.Hub
 {
     public const string Path = "/hubs/realtime";
 
@@ -56,7 +57,14 @@ public sealed class RealtimeHub(
         metrics.Disconnected();
         await lives.LeaveAllAsync(Context);
         // Not the connection's token: it may be closing because it was cancelled.
-        await presence.DisconnectedAsync(Context.ConnectionId, Me, CancellationToken.None);
+        if (await presence.DisconnectedAsync(Context.ConnectionId, Me, CancellationToken.None))
+        {
+            // The user's last connection anywhere: they left the app (features let go of what needs them there).
+            foreach (var listener in offlineListeners)
+            {
+                await listener.WentOfflineAsync(Me, CancellationToken.None);
+            }
+        }
     }
 
     /// <summary>Stores a message and returns it; a repeated <paramref name="clientMessageId"/> returns the first one.</summary>

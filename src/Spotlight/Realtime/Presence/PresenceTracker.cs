@@ -63,14 +63,16 @@ public sealed class PresenceTracker(SpotlightDb db, RealtimeFeed feed, IUserDire
         return true;
     }
 
-    public async Task DisconnectedAsync(string connectionId, Guid userId, CancellationToken cancellationToken)
+    /// <summary>Forgets a closed connection; true when the user has no live connection left on any node.</summary>
+    public async Task<bool> DisconnectedAsync(string connectionId, Guid userId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await LockAsync(userId, now, cancellationToken);
         await db.Set<RealtimeConnection>().Where(c => c.ConnectionId == connectionId).ExecuteDeleteAsync(cancellationToken);
-        await SettleAsync(userId, now, now, cancellationToken);
+        var offline = await SettleAsync(userId, now, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        return offline;
     }
 
     /// <summary>
@@ -100,12 +102,12 @@ public sealed class PresenceTracker(SpotlightDb db, RealtimeFeed feed, IUserDire
         ON CONFLICT ("UserId") DO UPDATE SET "ChangedAt" = user_presence."ChangedAt"
         """, cancellationToken);
 
-    /// <summary>With the lock held: when no live connection is left, the user goes offline and is announced so.</summary>
-    private async Task SettleAsync(Guid userId, DateTime now, DateTime lastSeen, CancellationToken cancellationToken)
+    /// <summary>With the lock held: when no live connection is left, the user goes offline and is announced so (true).</summary>
+    private async Task<bool> SettleAsync(Guid userId, DateTime now, DateTime lastSeen, CancellationToken cancellationToken)
     {
         if (await OnlineUsers().AnyAsync(u => u == userId, cancellationToken))
         {
-            return;
+            return false;
         }
 
         var flipped = await db.Set<UserPresence>().Where(p => p.UserId == userId && p.Online)
@@ -115,5 +117,7 @@ public sealed class PresenceTracker(SpotlightDb db, RealtimeFeed feed, IUserDire
             await users.RecordLastSeenAsync(userId, lastSeen, cancellationToken);
             await feed.StageAsync(db, new RealtimeSignal { Kind = SignalKinds.Presence, UserId = userId, Flag = false, At = lastSeen }, cancellationToken: cancellationToken);
         }
+
+        return true;
     }
 }
