@@ -4,6 +4,7 @@ import { createHmac, randomBytes } from "node:crypto";
 const serverModule: typeof import("../scripts/server.mjs") = await import(new URL("../../scripts/server.mjs", import.meta.url).href);
 export const { startServer, sandboxWebhookSecret } = serverModule;
 export type { TestServer } from "../scripts/server.mjs";
+export const generation: typeof import("../scripts/generate.mjs") = await import(new URL("../../scripts/generate.mjs", import.meta.url).href);
 import { SpotlightClient, type SpotlightClientOptions } from "../src/index.js";
 
 export const password = "Correct-Horse-Battery-42!";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { MemoryTokenStorage, RealtimeClient, SessionEndedError, SpotlightClient, SpotlightProblem, type Message } from "../src/index.js";
-import { eventually, newUser, password, recordingFetch, startServer, topUp, type TestServer } from "./helpers.js";
+import { eventually, generation, newUser, password, recordingFetch, startServer, topUp, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 before(async () => {
@@ -10,6 +10,13 @@ before(async () => {
 });
 after(async () => {
   await server?.stop();
+});
+
+describe("generated types", () => {
+  it("src/generated/openapi.ts is what openapi-typescript makes of this server's document (else: npm run generate)", async () => {
+    const generated = await generation.generateTypes(await generation.fetchDocument(server.baseUrl));
+    assert.ok(generation.checkedIn() === generated, "src/generated/openapi.ts differs from the server's /openapi/v1.json: run `npm run generate` in clients/typescript and commit it");
+  });
 });
 
 describe("tokens", () => {
