@@ -8,5 +8,7 @@ export interface TestServer {
   /** Kills the process (SIGKILL) and starts it again on the same port, data and database. */
   restart(): Promise<void>;
   stop(): Promise<void>;
+  /** Runs a command of the server executable (`admin create ...`) on this server's data and database. */
+  command(args: string[], standardInput?: string): Promise<{ code: number | null; output: string }>;
 }
 export declare function startServer(extraEnvironment?: Record<string, string>): Promise<TestServer>;

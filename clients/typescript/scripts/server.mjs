@@ -52,6 +52,11 @@ export async function startServer(extraEnvironment = {}) {
     Identity__PasswordHashIterations: "1000",
     Logging__LogLevel__Default: "Warning",
     Payments__Sandbox__WebhookSecret: sandboxWebhookSecret,
+    Admin__RequireTwoFactor: "false",
+    // Lives need LiveKit settings to hand out tokens; no LiveKit server is called to start, join or gift in one.
+    LiveKit__Url: "ws://127.0.0.1:7880",
+    LiveKit__ApiKey: "sdk-tests",
+    LiveKit__ApiSecret: "sdk-tests-livekit-secret-at-least-32-chars",
     RateLimiting__Policies__register__Limit: "100000",
     RateLimiting__Policies__login__Limit: "100000",
     "RateLimiting__Policies__login-email__Limit": "100000",
@@ -93,6 +98,18 @@ export async function startServer(extraEnvironment = {}) {
     baseUrl,
     dataDirectory,
     log: () => log,
+    /** Runs a command of the server executable (`admin create ...`) on this server's data and database. */
+    command(args, standardInput = "") {
+      return new Promise((done, reject) => {
+        const run = spawn("dotnet", [serverDll, ...args], { cwd: dataDirectory, env: environment, stdio: ["pipe", "pipe", "pipe"] });
+        let output = "";
+        run.stdout.on("data", (d) => (output += d));
+        run.stderr.on("data", (d) => (output += d));
+        run.on("error", reject);
+        run.on("exit", (code) => done({ code, output }));
+        run.stdin.end(standardInput);
+      });
+    },
     async restart() {
       await kill("SIGKILL");
       await launch();

@@ -1,8 +1,10 @@
 // The SDK against a real Spotlight server started here (SQLite; PostgreSQL with SPOTLIGHT_TEST_PROVIDER=postgres).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { MemoryTokenStorage, RealtimeClient, SessionEndedError, SpotlightClient, SpotlightProblem, type Message } from "../src/index.js";
-import { eventually, generation, newUser, password, recordingFetch, startServer, topUp, type TestServer } from "./helpers.js";
+import {
+  MemoryTokenStorage, RealtimeClient, RealtimeError, SessionEndedError, SpotlightClient, SpotlightProblem, type GiftEvent, type LiveEndedEvent, type Message,
+} from "../src/index.js";
+import { eventually, generation, newUser, password, recordingFetch, startServer, topUp, uniqueHandle, type TestServer } from "./helpers.js";
 
 let server: TestServer;
 before(async () => {
@@ -148,6 +150,43 @@ describe("problems", () => {
 });
 
 describe("realtime", () => {
+  it("gives a viewer who joined a live its typed gift and liveEnded events", async () => {
+    const admin = uniqueHandle("admin");
+    const created = await server.command(["admin", "create", "--email", `${admin}@example.com`, "--password-stdin"], `${password}\n`);
+    assert.equal(created.code, 0, created.output);
+    const staff = new SpotlightClient({ baseUrl: server.baseUrl });
+    await staff.auth.signIn({ email: `${admin}@example.com`, password });
+    const creator = await newUser(server.baseUrl, "star");
+    await staff.request("put", "/api/v1/admin/users/{id}/roles", { params: { id: creator.user.id }, body: { roles: ["user", "creator"] } });
+    // The creator's token predates the role: the server refuses it as stale and the client refreshes by itself.
+    const live = await creator.client.request("post", "/api/v1/live", { body: { title: "sdk live" } });
+
+    const viewer = await newUser(server.baseUrl, "fan");
+    await topUp(server.baseUrl, viewer.client);
+    const realtime = new RealtimeClient(viewer.client, { trackAll: false });
+    const gifts: GiftEvent[] = [];
+    const ended: LiveEndedEvent[] = [];
+    realtime.on("gift", (g) => gifts.push(g));
+    realtime.on("liveEnded", (e) => ended.push(e));
+    await realtime.start();
+    try {
+      await realtime.joinLive(live.id);
+      const rose = (await viewer.client.gifts.catalog())[0]!;
+      const sent = await viewer.client.gifts.send({ recipientId: creator.user.id, giftId: rose.id, quantity: 2, liveSessionId: live.id });
+      const gift = await eventually("the gift event", () => gifts[0]);
+      assert.equal(gift.transactionId, sent.data.transactionId);
+      assert.equal(gift.senderId, viewer.user.id);
+      assert.equal(gift.quantity, 2);
+      assert.equal(gift.amount, sent.data.amount);
+      await creator.client.request("post", "/api/v1/live/{id}/end", { params: { id: live.id } });
+      const end = await eventually("the liveEnded event", () => ended[0]);
+      assert.equal(end.liveSessionId, live.id);
+      await assert.rejects(realtime.joinLive(live.id), (e: unknown) => e instanceof RealtimeError && e.code === "not_found");
+    } finally {
+      await realtime.stop();
+    }
+  });
+
   it("delivers every message exactly once and in order when the server is killed mid-stream and comes back", async () => {
     const sender = await newUser(server.baseUrl, "talker", { retry: { attempts: 100, baseDelayMs: 100, maxDelayMs: 500 } });
     const receiver = await newUser(server.baseUrl, "listener");
