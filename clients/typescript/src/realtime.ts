@@ -23,6 +23,8 @@ export interface MatchedEvent {
   partner: { id: string; handle: string; displayName: string | null; avatarUrl: string | null };
   livekitUrl: string; token: string; roomName: string;
 }
+/** The match ended (the partner pressed next, reported, or left): from the matching branch (issue 11). */
+export interface MatchEndedEvent { matchId: string }
 export type RealtimeState = "disconnected" | "connecting" | "connected" | "reconnecting";
 
 export interface RealtimeEvents {
@@ -41,6 +43,7 @@ export interface RealtimeEvents {
   pkEnded: (event: PkEndedEvent) => void;
   liveEnded: (event: LiveEndedEvent) => void;
   matched: (event: MatchedEvent) => void;
+  matchEnded: (event: MatchEndedEvent) => void;
   /** Connection state; `reconnected` follows once the missed messages have been caught up. */
   state: (state: RealtimeState) => void;
   reconnected: () => void;
@@ -61,7 +64,7 @@ export interface RealtimeOptions {
 }
 
 type Listener = (...args: never[]) => void;
-const passThrough = ["typing", "read", "presence", "notification", "conversation", "gift", "liveViewers", "pkScore", "pkEnded", "liveEnded", "matched"] as const;
+const passThrough = ["typing", "read", "presence", "notification", "conversation", "gift", "liveViewers", "pkScore", "pkEnded", "liveEnded", "matched", "matchEnded"] as const;
 
 /**
  * The realtime hub (`/hubs/realtime`) over `@microsoft/signalr`: typed events, reconnect that never gives up, and

@@ -1,7 +1,9 @@
 // The SDK's own logic, with a stand-in fetch (no server).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConversationSequencer, SpotlightClient, SpotlightProblem, type Message } from "../src/index.js";
+import {
+  ConversationSequencer, LocalStorageTokenStorage, RealtimeError, SecureStoreTokenStorage, SpotlightClient, SpotlightProblem, type Message,
+} from "../src/index.js";
 
 const message = (sequence: number, extra: Partial<Message> = {}): Message =>
   ({ id: `m${sequence}`, conversationId: "c", sequence, senderId: "u", clientMessageId: `k${sequence}`, text: `t${sequence}`, attachments: [],
@@ -70,5 +72,35 @@ describe("retries", () => {
     await payer.send("post", "/api/v1/wallet/transfers", { auth: false, body: { amount: 1 }, idempotencyKey: true });
     assert.equal(keyed.seen.length, 2);
     assert.equal(keyed.seen[0]!.headers["Idempotency-Key"], keyed.seen[1]!.headers["Idempotency-Key"]);
+  });
+});
+
+describe("token storage and hub errors", () => {
+  it("keeps the refresh token in a localStorage-like store or an expo-secure-store-like one, under one key", async () => {
+    const map = new Map<string, string>();
+    const local = new LocalStorageTokenStorage("rt", { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, v), removeItem: (k) => void map.delete(k) });
+    local.set("r1");
+    assert.equal(local.get(), "r1");
+    assert.deepEqual([...map.keys()], ["rt"]);
+    local.clear();
+    assert.equal(local.get(), null);
+
+    const secure = new Map<string, string>();
+    const store = new SecureStoreTokenStorage({
+      getItemAsync: async (k) => secure.get(k) ?? null, setItemAsync: async (k, v) => void secure.set(k, v), deleteItemAsync: async (k) => void secure.delete(k),
+    });
+    await store.set("r2");
+    assert.equal(await store.get(), "r2");
+    await store.clear();
+    assert.equal(await store.get(), null);
+  });
+
+  it("reads the code out of SignalR's hub error text", () => {
+    const error = RealtimeError.from(new Error("An unexpected error occurred invoking 'JoinLive' on the server. HubException: not_found: No such live."), "JoinLive");
+    assert.ok(error instanceof RealtimeError);
+    assert.equal(error.code, "not_found");
+    assert.equal(error.detail, "No such live.");
+    const other = new Error("WebSocket closed");
+    assert.equal(RealtimeError.from(other, "SendMessage"), other);
   });
 });
