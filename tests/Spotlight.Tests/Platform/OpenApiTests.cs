@@ -91,7 +91,8 @@ public sealed partial class OpenApiTests(SpotlightApp app) : IClassFixture<Spotl
         "POST /api/v1/livekit/webhooks 401 invalid_signature", "POST /api/v1/livekit/webhooks 415 -",
         "POST /api/v1/attachments 413 quota_exceeded", "DELETE /api/v1/attachments/{id} 409 attachment_in_use",
         "POST /api/v1/admin/reports/{id}/resolve 409 already_resolved", "POST /api/v1/admin/reports/{id}/resolve 400 action_not_applicable",
-        "POST /api/v1/admin/reports/{id}/resolve 403 staff_account",
+        "POST /api/v1/admin/reports/{id}/resolve 403 staff_account", "GET /api/v1/admin/stats 403 two_factor_required",
+        "PUT /api/v1/admin/users/{id}/roles 403 two_factor_required", "POST /api/v1/admin/wallets/{userId}/adjustments 403 two_factor_required",
         "GET /api/v1/me 401 unauthorized", "GET /api/v1/wallet 429 rate_limited", "GET /api/v1/wallet 500 internal_error",
         "GET /api/v1/wallet 503 service_unavailable", "PATCH /api/v1/me 400 unknown_field", "PATCH /api/v1/me 400 malformed_json",
     ];

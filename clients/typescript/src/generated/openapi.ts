@@ -3002,7 +3002,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3067,7 +3067,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3145,7 +3145,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3221,7 +3221,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3301,7 +3301,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3379,7 +3379,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3455,7 +3455,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3535,7 +3535,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`, `staff_account`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`, `staff_account`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3631,7 +3631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3698,7 +3698,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3778,7 +3778,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3843,7 +3843,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3923,7 +3923,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4001,7 +4001,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4077,7 +4077,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4151,7 +4151,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4320,7 +4320,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4394,7 +4394,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4474,7 +4474,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4550,7 +4550,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4633,7 +4633,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
                 headers: {
                     [name: string]: unknown;

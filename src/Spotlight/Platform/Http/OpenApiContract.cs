@@ -30,6 +30,9 @@ internal static class OpenApiContract
     public static readonly Failure Internal = new(500, "internal_error");
     public static readonly Failure Unavailable = new(503, "service_unavailable");
 
+    /// <summary>Staff routes with <c>Admin:RequireTwoFactor</c> on refuse a token without a second factor (API.md, Identity).</summary>
+    public static readonly Failure StaffWithoutSecondFactor = new(403, "two_factor_required");
+
     /// <summary>What an endpoint marked <c>RequireIdempotency()</c> can answer (API.md, Idempotency).</summary>
     public static readonly Failure[] IdempotencyFailures =
         [new(400, "idempotency_key_required"), new(409, "idempotency_in_progress"), new(422, "idempotency_key_reused")];

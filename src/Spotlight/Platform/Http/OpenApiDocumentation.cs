@@ -62,6 +62,10 @@ internal static class OpenApiDocumentation
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", context.Document)] = [] });
                 AddProblem(operation, context, OpenApiContract.NoToken, "No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again.");
                 AddProblem(operation, context, OpenApiContract.NotAllowed, "The token's roles do not allow this.");
+                if (path.StartsWith("/api/v1/admin/", StringComparison.Ordinal))
+                {
+                    AddProblem(operation, context, OpenApiContract.StaffWithoutSecondFactor, "The token's roles do not allow this.");
+                }
             }
 
             if (context.Description.ParameterDescriptions.Count > 0 || operation.RequestBody is not null)
