@@ -93,7 +93,8 @@ public sealed partial class OpenApiTests(SpotlightApp app) : IClassFixture<Spotl
         "POST /api/v1/admin/reports/{id}/resolve 409 already_resolved", "POST /api/v1/admin/reports/{id}/resolve 400 action_not_applicable",
         "POST /api/v1/admin/reports/{id}/resolve 403 staff_account", "GET /api/v1/admin/stats 403 two_factor_required",
         "PUT /api/v1/admin/users/{id}/roles 403 two_factor_required", "POST /api/v1/admin/wallets/{userId}/adjustments 403 two_factor_required",
-        "GET /api/v1/me 401 unauthorized", "GET /api/v1/wallet 429 rate_limited", "GET /api/v1/wallet 500 internal_error",
+        "GET /api/v1/me 401 unauthorized", "GET /api/v1/me 401 token_expired", "GET /api/v1/me 401 token_stale",
+        "POST /api/v1/wallet/topups 422 idempotency_key_reused", "GET /api/v1/wallet 429 rate_limited", "GET /api/v1/wallet 500 internal_error",
         "GET /api/v1/wallet 503 service_unavailable", "PATCH /api/v1/me 400 unknown_field", "PATCH /api/v1/me 400 malformed_json",
     ];
 
@@ -159,7 +160,7 @@ public sealed partial class OpenApiTests(SpotlightApp app) : IClassFixture<Spotl
     {
         var document = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
         var headers = document.GetProperty("components").GetProperty("headers");
-        foreach (var name in new[] { "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotent-Replayed" })
+        foreach (var name in new[] { "X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "Idempotent-Replayed", "WWW-Authenticate" })
         {
             Assert.True(headers.TryGetProperty(name, out _), $"components/headers has no {name}");
         }
@@ -177,6 +178,11 @@ public sealed partial class OpenApiTests(SpotlightApp app) : IClassFixture<Spotl
                         Assert.True(declared.TryGetProperty("X-RateLimit-Remaining", out _), $"{operation.Name} {path.Name} {response.Name}: no X-RateLimit-Remaining");
                     }
 
+                    if (response.Name == "401")
+                    {
+                        Assert.True(declared.TryGetProperty("WWW-Authenticate", out _), $"{operation.Name} {path.Name} {response.Name}: no WWW-Authenticate");
+                    }
+
                     if (response.Name is "429" or "503")
                     {
                         Assert.True(declared.TryGetProperty("Retry-After", out _), $"{operation.Name} {path.Name} {response.Name}: no Retry-After");
@@ -185,6 +191,8 @@ public sealed partial class OpenApiTests(SpotlightApp app) : IClassFixture<Spotl
             }
         }
 
+        var topup = Operation(document, "POST /api/v1/wallet/topups").GetProperty("parameters");
+        Assert.Contains(topup.EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key" && !(p.TryGetProperty("required", out var required) && required.GetBoolean()));
         var webhook = Operation(document, "POST /api/v1/payments/webhooks/{provider}").GetProperty("parameters");
         Assert.Contains(webhook.EnumerateArray(), p => p.GetProperty("name").GetString() == "Spotlight-Signature" && p.GetProperty("in").GetString() == "header");
     }

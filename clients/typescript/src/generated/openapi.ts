@@ -2944,6 +2944,8 @@ export interface components {
         "Idempotent-Replayed": string;
         /** @description Seconds to wait before trying again. */
         "Retry-After": number;
+        /** @description `Bearer`, with `error="invalid_token"` when a token was sent. */
+        "WWW-Authenticate": string;
         /** @description Requests allowed in the current window. */
         "X-RateLimit-Limit": number;
         /** @description Requests left in the current window. */
@@ -2993,7 +2995,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3058,7 +3060,7 @@ export interface operations {
                     "application/json": components["schemas"]["ReconciliationReport"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3136,7 +3138,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3212,7 +3214,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3292,7 +3294,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3370,7 +3372,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3446,7 +3448,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3526,7 +3528,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3622,7 +3624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3689,7 +3691,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3769,7 +3771,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3834,7 +3836,7 @@ export interface operations {
                     "application/json": components["schemas"]["DashboardSnapshot"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3914,7 +3916,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3992,7 +3994,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4068,7 +4070,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4142,7 +4144,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4222,7 +4224,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4311,7 +4313,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4385,7 +4387,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4465,7 +4467,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4541,7 +4543,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4624,7 +4626,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4729,7 +4731,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4821,7 +4823,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4895,7 +4897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -4989,7 +4991,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5065,7 +5067,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5143,7 +5145,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5208,7 +5210,7 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorSetupResponse"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5329,7 +5331,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5530,7 +5532,7 @@ export interface operations {
                     "application/json": components["schemas"]["PageOfPasskeyResponse"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5604,7 +5606,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5693,7 +5695,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5892,7 +5894,7 @@ export interface operations {
                     "application/json": components["schemas"]["PasskeyCeremonyResponse"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -5970,7 +5972,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6055,7 +6057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6374,7 +6376,7 @@ export interface operations {
                     "application/json": components["schemas"]["PageOfSessionResponse"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6448,7 +6450,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6522,7 +6524,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6619,7 +6621,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6732,7 +6734,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6819,7 +6821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6895,7 +6897,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -6984,7 +6986,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7064,7 +7066,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7139,7 +7141,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7219,7 +7221,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7308,7 +7310,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7392,7 +7394,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7473,7 +7475,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7551,7 +7553,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7628,7 +7630,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7705,7 +7707,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7786,7 +7788,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7889,7 +7891,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -7967,7 +7969,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8044,7 +8046,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8185,7 +8187,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8298,7 +8300,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8375,7 +8377,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8456,7 +8458,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8799,7 +8801,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -8951,7 +8953,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9036,7 +9038,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9265,7 +9267,7 @@ export interface operations {
                     "application/json": components["schemas"]["MeResponse"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9343,7 +9345,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9420,7 +9422,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9498,7 +9500,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9657,7 +9659,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9907,7 +9909,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -9972,7 +9974,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeviceResponse"][];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10050,7 +10052,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10124,7 +10126,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10202,7 +10204,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10267,7 +10269,7 @@ export interface operations {
                     "application/json": components["schemas"]["UnreadCountResponse"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10406,7 +10408,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10556,7 +10558,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10645,7 +10647,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10743,7 +10745,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10832,7 +10834,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10915,7 +10917,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -10998,7 +11000,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11094,7 +11096,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11241,7 +11243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11317,7 +11319,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11393,7 +11395,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11534,7 +11536,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11608,7 +11610,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11682,7 +11684,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -11756,7 +11758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12015,7 +12017,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12080,7 +12082,7 @@ export interface operations {
                     "application/json": components["schemas"]["WalletResponse"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12145,7 +12147,7 @@ export interface operations {
                     "application/json": components["schemas"]["TopupPackage"][];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12195,7 +12197,10 @@ export interface operations {
     CreateTopup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional: when sent, a retry with it gets the same top-up and checkout back (1–255 printable ASCII characters). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -12223,7 +12228,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12234,6 +12239,15 @@ export interface operations {
             };
             /** @description The token's roles do not allow this. Codes: `forbidden`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See API.md. Codes: `idempotency_key_reused`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -12299,7 +12313,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12376,7 +12390,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12452,7 +12466,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -12533,7 +12547,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["HttpValidationProblemDetails"];
                 };
             };
-            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`. */
+            /** @description No valid access token: refresh it (POST /api/v1/auth/refresh) or sign in again. Codes: `unauthorized`, `token_expired`, `token_stale`. */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -20,11 +20,13 @@ internal static class OpenApiContract
     public const string RequestId = "X-Request-Id";
     public const string RetryAfter = "Retry-After";
     public const string Replayed = "Idempotent-Replayed";
+    public const string WwwAuthenticate = "WWW-Authenticate";
     public static readonly string[] RateLimitHeaders = ["X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"];
 
     /// <summary>The failures every operation of a kind shares, beside <see cref="Failures"/>.</summary>
     public static readonly Failure BadInput = new(400, "validation_failed", "malformed_json", "unknown_field");
-    public static readonly Failure NoToken = new(401, "unauthorized");
+    /// <summary>401: <c>token_expired</c> and <c>token_stale</c> tell an app to refresh (API.md, Identity).</summary>
+    public static readonly Failure NoToken = new(401, "unauthorized", "token_expired", "token_stale");
     public static readonly Failure NotAllowed = new(403, "forbidden");
     public static readonly Failure RateLimited = new(429, "rate_limited");
     public static readonly Failure Internal = new(500, "internal_error");
@@ -44,6 +46,8 @@ internal static class OpenApiContract
         ["POST /api/v1/livekit/webhooks"] =
             [new("Authorization", true, "LiveKit's webhook JWT, signed with the API secret, whose `sha256` claim is base64(SHA-256(raw body)).")],
         ["POST /api/v1/attachments"] = [new("Content-Type", false, "Ignored: the type is read from the bytes.")],
+        ["POST /api/v1/wallet/topups"] =
+            [new(IdempotencyKey, false, "Optional: when sent, a retry with it gets the same top-up and checkout back (1–255 printable ASCII characters).")],
     };
 
     public static readonly IReadOnlyDictionary<string, Failure[]> Failures = new Dictionary<string, Failure[]>
@@ -64,6 +68,7 @@ internal static class OpenApiContract
 
         // Wallet and money
         ["POST /api/v1/payments/webhooks/{provider}"] = [new(400, "invalid_signature", "invalid_payload"), new(503, "provider_not_configured")],
+        ["POST /api/v1/wallet/topups"] = [new(422, "idempotency_key_reused")],
         ["POST /api/v1/wallet/transfers"] = [new(402, "insufficient_funds"), new(404, "not_found")],
         ["POST /api/v1/gifts"] = [new(402, "insufficient_funds"), new(404, "not_found")],
         ["POST /api/v1/content/{id}/unlock"] = [new(402, "insufficient_funds"), new(404, "not_found"), new(409, "not_premium", "own_post")],

@@ -138,6 +138,7 @@ internal static class OpenApiDocumentation
         (OpenApiContract.RateLimitHeaders[2], "Seconds until the window resets.", true),
         (OpenApiContract.RetryAfter, "Seconds to wait before trying again.", true),
         (OpenApiContract.Replayed, "`true` when this is the stored answer to an earlier request with the same Idempotency-Key.", false),
+        (OpenApiContract.WwwAuthenticate, "`Bearer`, with `error=\"invalid_token\"` when a token was sent.", false),
     ];
 
     private static void AddResponseHeaders(OpenApiDocument document, string status, IOpenApiResponse response, bool isApi, bool idempotent)
@@ -156,6 +157,11 @@ internal static class OpenApiDocumentation
             {
                 Add(name);
             }
+        }
+
+        if (status == "401")
+        {
+            Add(OpenApiContract.WwwAuthenticate);
         }
 
         if (status is "429" or "503")
