@@ -41,7 +41,7 @@ public static class SocialModule
         users.MapDelete("/{id:guid}/block", SocialEndpoints.Unblock).RequireAuthorization().WithName("Unblock").WithSummary("Lift a block");
         // A handle where an id belongs would otherwise be a bare routing 404: say what the route takes and where the id is.
         users.MapMethods("/{handle}/{action:regex(^(follow|followers|following|block)$)}", ["GET", "POST", "DELETE"], SocialEndpoints.IdNeeded)
-            .ExcludeFromDescription();
+            .WithName("UserIdNeeded").WithSummary("Always 404: follow, block and the follow lists take the user's id; the answer says to read it from GET /users/{handle}");
         app.MapGet("/api/v1/me/blocks", SocialEndpoints.MyBlocks).RequireAuthorization().WithTags("Social").WithName("MyBlocks").WithSummary("Users the caller has blocked");
         return app;
     }
