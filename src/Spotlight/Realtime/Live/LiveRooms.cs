@@ -10,7 +10,8 @@ namespace Spotlight.Realtime.Live;
 /// <c>pkScore</c> and <c>liveEnded</c> events, and nothing of lives it has not joined. Features that run lives publish with
 /// <see cref="LiveBroadcast"/>. The live module decides who may watch (<see cref="ILiveAccess"/>).
 /// </summary>
-public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, RealtimeOptions options, RealtimeMetrics metrics)
+public sealed class LiveRooms(
+    IHubContext<RealtimeHub> hub, ILiveAccess access, ILiveViewers viewers, RealtimeOptions options, RealtimeMetrics metrics, ILogger<LiveRooms> logger)
 {
     private static readonly object Key = new();
 
@@ -32,7 +33,24 @@ public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, 
                 throw HubErrors.Create("too_many_lives", $"A connection watches at most {options.MaxLivesPerConnection} lives; leave one first.");
             }
 
-            joined.Add(liveSessionId);
+            if (!joined.Add(liveSessionId))
+            {
+                return; // already watching from this connection
+            }
+        }
+
+        try
+        {
+            await viewers.WatchingAsync(liveSessionId, userId, context.ConnectionId, context.ConnectionAborted);
+        }
+        catch
+        {
+            lock (joined)
+            {
+                joined.Remove(liveSessionId);
+            }
+
+            throw;
         }
 
         await hub.Groups.AddToGroupAsync(context.ConnectionId, Group(liveSessionId));
@@ -41,19 +59,49 @@ public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, 
     public async Task LeaveAsync(HubCallerContext context, Guid liveSessionId)
     {
         var joined = Joined(context);
+        bool left;
         lock (joined)
         {
-            joined.Remove(liveSessionId);
+            left = joined.Remove(liveSessionId);
         }
 
         await hub.Groups.RemoveFromGroupAsync(context.ConnectionId, Group(liveSessionId));
+        if (left)
+        {
+            await viewers.StoppedWatchingAsync(liveSessionId, context.ConnectionId, context.ConnectionAborted);
+        }
     }
 
-    /// <summary>SignalR drops a closed connection from its groups by itself; this only forgets the connection's list.</summary>
-    public Task LeaveAllAsync(HubCallerContext context)
+    /// <summary>
+    /// A closed connection: SignalR drops it from its groups by itself; the lives it watched are told it stopped (a failure
+    /// is only logged: the Live module also drops watchers whose connection is no longer open, see <see cref="ILiveViewers"/>).
+    /// </summary>
+    public async Task LeaveAllAsync(HubCallerContext context)
     {
-        context.Items.Remove(Key);
-        return Task.CompletedTask;
+        if (!context.Items.Remove(Key, out var watched) || watched is not HashSet<Guid> lives)
+        {
+            return;
+        }
+
+        Guid[] left;
+        lock (lives)
+        {
+            left = [.. lives];
+        }
+
+        foreach (var liveSessionId in left)
+        {
+            try
+            {
+                await viewers.StoppedWatchingAsync(liveSessionId, context.ConnectionId, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // a disconnect must finish; the watcher's row goes with the connection's presence record
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                logger.LogWarning(failure, "Could not record that connection {ConnectionId} stopped watching live {LiveId}", context.ConnectionId, liveSessionId);
+            }
+        }
     }
 
     private static HashSet<Guid> Joined(HubCallerContext context) =>
@@ -64,6 +112,26 @@ public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, 
 public interface ILiveAccess
 {
     Task<bool> CanWatchAsync(Guid userId, Guid liveSessionId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Told when a hub connection starts or stops watching a live, so the owner of lives can count viewers across nodes. A
+/// connection that closes without being told (its node died) is the owner's to drop: it is no longer among
+/// <see cref="Presence.IPresence.OpenConnections"/> once its node's heartbeat is stale and swept.
+/// </summary>
+public interface ILiveViewers
+{
+    Task WatchingAsync(Guid liveSessionId, Guid userId, string connectionId, CancellationToken cancellationToken);
+
+    Task StoppedWatchingAsync(Guid liveSessionId, string connectionId, CancellationToken cancellationToken);
+}
+
+/// <summary>Without the live module nobody counts viewers.</summary>
+internal sealed class UncountedLiveViewers : ILiveViewers
+{
+    public Task WatchingAsync(Guid liveSessionId, Guid userId, string connectionId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedWatchingAsync(Guid liveSessionId, string connectionId, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 internal sealed class PublicLives : ILiveAccess
