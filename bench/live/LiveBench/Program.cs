@@ -148,7 +148,7 @@ async Task<object> LeaderboardPhase()
     }
 
     var n = options.Users;
-    var depths = new[] { 1, 100, 10_000, n / 2, n }.Where(d => d >= 1 && d <= n).Distinct().ToArray();
+    var depths = new[] { 1, 100, 10_000, n / 2, n }.Where(d => d >= 1 && d <= n).Distinct().Order().ToArray();
     var probes = await api.RegisterManyAsync("p", depths.Length);
     Console.Error.WriteLine($"Seeding {n} users (0.1 % banned) with scores on gifters/all...");
     var clock = Stopwatch.StartNew();
