@@ -170,17 +170,17 @@ internal sealed class LiveViewerCounts(SpotlightDb db, IPresence presence, LiveV
     /// <summary>Marks the person as watching (through LiveKit when <paramref name="viaLiveKit"/>); 1 when they were not counted yet.</summary>
     private async Task<int> AddAsync(Guid liveId, string identity, bool viaLiveKit, DateTime now, CancellationToken cancellationToken)
     {
-        var known = await db.Set<LiveViewer>().Where(v => v.LiveId == liveId && v.Identity == identity)
-            .ExecuteUpdateAsync(s => s.SetProperty(v => v.ViaLiveKit, v => v.ViaLiveKit || viaLiveKit).SetProperty(v => v.SeenAt, now), cancellationToken);
-        if (known > 0)
+        if (await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO live_viewers ("LiveId", "Identity", "ViaLiveKit", "SeenAt") VALUES ({liveId}, {identity}, {viaLiveKit}, {now})
+            ON CONFLICT DO NOTHING
+            """, cancellationToken) == 1)
         {
-            return 0;
+            return 1;
         }
 
-        await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO live_viewers ("LiveId", "Identity", "ViaLiveKit", "SeenAt") VALUES ({liveId}, {identity}, {viaLiveKit}, {now})
-            """, cancellationToken);
-        return 1;
+        await db.Set<LiveViewer>().Where(v => v.LiveId == liveId && v.Identity == identity)
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.ViaLiveKit, v => v.ViaLiveKit || viaLiveKit).SetProperty(v => v.SeenAt, now), cancellationToken);
+        return 0;
     }
 
     /// <summary>Removes those of <paramref name="identities"/> who watch neither through LiveKit nor any hub connection; returns how many.</summary>
@@ -193,17 +193,15 @@ internal sealed class LiveViewerCounts(SpotlightDb db, IPresence presence, LiveV
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var id = await db.Set<LiveSession>().Where(which).Where(l => l.Status == LiveStatus.Live).Select(l => (Guid?)l.Id).SingleOrDefaultAsync(cancellationToken);
-        if (id is not { } liveId
-            || await db.Set<LiveSession>().Where(l => l.Id == liveId && l.Status == LiveStatus.Live)
-                .ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, l => l.ViewerCount), cancellationToken) == 0)
+        var on = db.Set<LiveSession>().Where(which).Where(l => l.Status == LiveStatus.Live);
+        if (await on.ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, l => l.ViewerCount), cancellationToken) == 0)
         {
             return; // not on (any more): nobody to count
         }
 
         // Read under the lock: the count as the previous change left it.
-        var live = await db.Set<LiveSession>().AsNoTracking().Where(l => l.Id == liveId)
-            .Select(l => new Locked(l.Id, l.CreatorId, l.ViewerCount)).SingleAsync(cancellationToken);
+        var live = await on.AsNoTracking().Select(l => new Locked(l.Id, l.CreatorId, l.ViewerCount)).SingleAsync(cancellationToken);
+        var liveId = live.Id;
         var by = await change(live, now);
         if (by != 0)
         {

@@ -39,6 +39,8 @@ public sealed class LiveRooms(
             }
         }
 
+        // In the room first, so the count this join causes reaches the joiner too.
+        await hub.Groups.AddToGroupAsync(context.ConnectionId, Group(liveSessionId));
         try
         {
             await viewers.WatchingAsync(liveSessionId, userId, context.ConnectionId, context.ConnectionAborted);
@@ -50,10 +52,9 @@ public sealed class LiveRooms(
                 joined.Remove(liveSessionId);
             }
 
+            await hub.Groups.RemoveFromGroupAsync(context.ConnectionId, Group(liveSessionId));
             throw;
         }
-
-        await hub.Groups.AddToGroupAsync(context.ConnectionId, Group(liveSessionId));
     }
 
     public async Task LeaveAsync(HubCallerContext context, Guid liveSessionId)
