@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Spotlight.Data;
@@ -69,10 +68,18 @@ internal sealed class LiveViewerConfiguration : IEntityTypeConfiguration<LiveVie
 /// </summary>
 internal sealed class LiveViewerCounts(SpotlightDb db, IPresence presence, LiveViewersCoalescer coalescer, TimeProvider time)
 {
-    private sealed record Locked(Guid Id, Guid CreatorId, int ViewerCount);
+    /// <summary>The live's row as locked (a class with setters: EF maps a raw query's columns onto it).</summary>
+    private sealed class Locked
+    {
+        public Guid Id { get; set; }
+
+        public Guid CreatorId { get; set; }
+
+        public int ViewerCount { get; set; }
+    }
 
     public Task HubJoinedAsync(Guid liveId, Guid userId, string connectionId, CancellationToken cancellationToken) =>
-        ChangeAsync(l => l.Id == liveId, async (live, now) =>
+        ChangeAsync(liveId, null, async (live, now) =>
         {
             var identity = userId.ToString();
             if (IsCreator(live, identity))
@@ -88,7 +95,7 @@ internal sealed class LiveViewerCounts(SpotlightDb db, IPresence presence, LiveV
         }, cancellationToken);
 
     public Task HubLeftAsync(Guid liveId, string connectionId, CancellationToken cancellationToken) =>
-        ChangeAsync(l => l.Id == liveId, async (live, _) =>
+        ChangeAsync(liveId, null, async (live, _) =>
         {
             var identity = await db.Set<LiveViewerConnection>().Where(c => c.LiveId == live.Id && c.ConnectionId == connectionId)
                 .Select(c => c.Identity).SingleOrDefaultAsync(cancellationToken);
@@ -102,13 +109,13 @@ internal sealed class LiveViewerCounts(SpotlightDb db, IPresence presence, LiveV
         }, cancellationToken);
 
     public Task LiveKitJoinedAsync(string room, string identity, CancellationToken cancellationToken) =>
-        ChangeAsync(l => l.RoomName == room, (live, now) =>
+        ChangeAsync(null, room, (live, now) =>
             IsCreator(live, identity) || identity.Length > LiveViewer.MaxIdentityLength
                 ? Task.FromResult(0)
                 : AddAsync(live.Id, identity, viaLiveKit: true, now, cancellationToken), cancellationToken);
 
     public Task LiveKitLeftAsync(string room, string identity, CancellationToken cancellationToken) =>
-        ChangeAsync(l => l.RoomName == room, async (live, _) =>
+        ChangeAsync(null, room, async (live, _) =>
             await db.Set<LiveViewer>().Where(v => v.LiveId == live.Id && v.Identity == identity && v.ViaLiveKit)
                 .ExecuteUpdateAsync(s => s.SetProperty(v => v.ViaLiveKit, false), cancellationToken) == 0
                 ? 0
@@ -122,7 +129,7 @@ internal sealed class LiveViewerCounts(SpotlightDb db, IPresence presence, LiveV
     public async Task<int?> ReconcileAsync(Guid liveId, IReadOnlyCollection<string>? inRoom, CancellationToken cancellationToken)
     {
         int? count = null;
-        await ChangeAsync(l => l.Id == liveId, async (live, now) =>
+        await ChangeAsync(liveId, null, async (live, now) =>
         {
             var open = presence.OpenConnections();
             var stale = await db.Set<LiveViewerConnection>().Where(c => c.LiveId == live.Id && !open.Contains(c.ConnectionId))
@@ -189,18 +196,22 @@ internal sealed class LiveViewerCounts(SpotlightDb db, IPresence presence, LiveV
                 && !db.Set<LiveViewerConnection>().Any(c => c.LiveId == liveId && c.Identity == v.Identity))
             .ExecuteDeleteAsync(cancellationToken);
 
-    private async Task ChangeAsync(Expression<Func<LiveSession, bool>> which, Func<Locked, DateTime, Task<int>> change, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="change"/> (returning how the count moves) with the live's row locked, the live given by id or room.</summary>
+    private async Task ChangeAsync(Guid? id, string? room, Func<Locked, DateTime, Task<int>> change, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var on = db.Set<LiveSession>().Where(which).Where(l => l.Status == LiveStatus.Live);
-        if (await on.ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, l => l.ViewerCount), cancellationToken) == 0)
+        // Lock and read in one statement (RETURNING: PostgreSQL, and SQLite since 3.35); not composed, so EF sends it as is.
+        var locked = await db.Database.SqlQuery<Locked>($"""
+            UPDATE live_sessions SET "ViewerCount" = "ViewerCount"
+            WHERE ("Id" = {id} OR "RoomName" = {room}) AND "Status" = {LiveStatus.Live}
+            RETURNING "Id", "CreatorId", "ViewerCount"
+            """).ToListAsync(cancellationToken);
+        if (locked is not [var live])
         {
             return; // not on (any more): nobody to count
         }
 
-        // Read under the lock: the count as the previous change left it.
-        var live = await on.AsNoTracking().Select(l => new Locked(l.Id, l.CreatorId, l.ViewerCount)).SingleAsync(cancellationToken);
         var liveId = live.Id;
         var by = await change(live, now);
         if (by != 0)
