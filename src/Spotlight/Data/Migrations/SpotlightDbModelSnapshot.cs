@@ -590,6 +590,8 @@ namespace Spotlight.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BannedAt");
+
                     b.HasIndex("BannedUntil");
 
                     b.HasIndex("CreatedAt");

@@ -58,6 +58,11 @@ namespace Spotlight.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_users_BannedAt",
+                table: "users",
+                column: "BannedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_live_viewer_connections_LiveId_Identity",
                 table: "live_viewer_connections",
                 columns: new[] { "LiveId", "Identity" });
@@ -71,6 +76,10 @@ namespace Spotlight.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "live_viewers");
+
+            migrationBuilder.DropIndex(
+                name: "IX_users_BannedAt",
+                table: "users");
 
             migrationBuilder.DropColumn(
                 name: "ViewersSentAt",

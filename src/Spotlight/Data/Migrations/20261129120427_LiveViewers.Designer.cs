@@ -11,7 +11,7 @@ using Spotlight.Data;
 namespace Spotlight.Data.Migrations
 {
     [DbContext(typeof(SpotlightDb))]
-    [Migration("20261129110638_LiveViewers")]
+    [Migration("20261129120427_LiveViewers")]
     partial class LiveViewers
     {
         /// <inheritdoc />
@@ -592,6 +592,8 @@ namespace Spotlight.Data.Migrations
                         .HasMaxLength(256);
 
                     b.HasKey("Id");
+
+                    b.HasIndex("BannedAt");
 
                     b.HasIndex("BannedUntil");
 
