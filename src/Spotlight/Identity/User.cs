@@ -81,6 +81,8 @@ internal sealed class UserConfiguration : IEntityTypeConfiguration<User>
         builder.Property(u => u.BanReason).HasMaxLength(500);
         // The suspension-expiry job finds the suspensions that ended.
         builder.HasIndex(u => u.BannedUntil);
+        // Who is banned now (leaderboards leave them out): few rows, found without reading every user.
+        builder.HasIndex(u => u.BannedAt);
         // Identity leaves NormalizedEmail non-unique; a race between two registrations must not make two accounts.
         builder.HasIndex(u => u.NormalizedEmail).HasDatabaseName("EmailIndex").IsUnique();
         builder.HasIndex(u => u.CreatedAt);

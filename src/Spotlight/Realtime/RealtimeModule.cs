@@ -80,6 +80,7 @@ public static class RealtimeModule
         services.AddSingleton<LiveRooms>();
         services.AddSingleton<LiveBroadcast>();
         services.TryAddSingleton<ILiveAccess, PublicLives>();
+        services.TryAddSingleton<ILiveViewers, UncountedLiveViewers>();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<HubInvocationLimits>();
         services.AddJob<RealtimeEventsCleanupJob>(every: TimeSpan.FromMinutes(5));

@@ -640,6 +640,8 @@ namespace Spotlight.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("BannedAt");
+
                     b.HasIndex("BannedUntil");
 
                     b.HasIndex("CreatedAt");
@@ -867,6 +869,8 @@ namespace Spotlight.Data.Migrations
 
                     b.Property<int>("ViewerCount");
 
+                    b.Property<DateTime?>("ViewersSentAt");
+
                     b.Property<string>("Visibility")
                         .IsRequired()
                         .HasMaxLength(16);
@@ -886,6 +890,42 @@ namespace Spotlight.Data.Migrations
                     b.HasIndex("Status", "StartedAt");
 
                     b.ToTable("live_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveViewer", b =>
+                {
+                    b.Property<Guid>("LiveId");
+
+                    b.Property<string>("Identity")
+                        .HasMaxLength(128);
+
+                    b.Property<DateTime>("SeenAt");
+
+                    b.Property<bool>("ViaLiveKit");
+
+                    b.HasKey("LiveId", "Identity");
+
+                    b.ToTable("live_viewers", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveViewerConnection", b =>
+                {
+                    b.Property<Guid>("LiveId");
+
+                    b.Property<string>("ConnectionId")
+                        .HasMaxLength(64);
+
+                    b.Property<string>("Identity")
+                        .IsRequired()
+                        .HasMaxLength(128);
+
+                    b.Property<DateTime>("JoinedAt");
+
+                    b.HasKey("LiveId", "ConnectionId");
+
+                    b.HasIndex("LiveId", "Identity");
+
+                    b.ToTable("live_viewer_connections", (string)null);
                 });
 
             modelBuilder.Entity("Spotlight.Matching.Match", b =>
@@ -2018,6 +2058,24 @@ namespace Spotlight.Data.Migrations
                     b.HasOne("Spotlight.Identity.User", null)
                         .WithMany()
                         .HasForeignKey("CreatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveViewer", b =>
+                {
+                    b.HasOne("Spotlight.Live.Lives.LiveSession", null)
+                        .WithMany()
+                        .HasForeignKey("LiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Live.Lives.LiveViewerConnection", b =>
+                {
+                    b.HasOne("Spotlight.Live.Lives.LiveSession", null)
+                        .WithMany()
+                        .HasForeignKey("LiveId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -18,6 +18,12 @@ public interface IUserDirectory
     /// <summary>Users who are not banned: a query to compose, not a list.</summary>
     IQueryable<Guid> ActiveUserIds();
 
+    /// <summary>
+    /// Users banned now (a ban, or a suspension not ended): a query to compose (an index on <c>BannedAt</c> finds them).
+    /// Few, so excluding them (<c>NOT IN</c>) is cheaper than keeping the <see cref="ActiveUserIds"/> of a large set.
+    /// </summary>
+    IQueryable<Guid> BannedUserIds();
+
     /// <summary>The active users with these handles (case-insensitive), by lower-cased handle: <c>@mentions</c>.</summary>
     Task<IReadOnlyDictionary<string, Guid>> FindByHandlesAsync(IReadOnlyCollection<string> userHandles, CancellationToken cancellationToken);
 
@@ -66,6 +72,12 @@ internal sealed class UserDirectory(SpotlightDb db, DatabaseOptions database, Ti
     {
         // A suspension that has ended counts as lifted even before the expiry job clears it.
         return Active().Select(u => u.Id);
+    }
+
+    public IQueryable<Guid> BannedUserIds()
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        return db.Users.Where(u => u.BannedAt != null && (u.BannedUntil == null || u.BannedUntil > now)).Select(u => u.Id);
     }
 
     public async Task<IReadOnlyDictionary<string, Guid>> FindByHandlesAsync(IReadOnlyCollection<string> userHandles, CancellationToken cancellationToken)

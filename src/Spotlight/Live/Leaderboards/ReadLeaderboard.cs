@@ -19,7 +19,7 @@ internal sealed record LeaderboardResponse(IReadOnlyList<LeaderboardItem> Items,
 
 /// <summary>
 /// Reads one period of one board: the top N in one indexed query (score desc, reached at asc, user id), and the caller's
-/// rank in one more (the count of rows ahead of theirs, plus one). Banned users are left out of both (Identity's active
+/// rank in one more (the count of rows ahead of theirs, plus one). Banned users are left out of both (Identity's banned
 /// users, composed into the query), so ranks have no gaps.
 /// </summary>
 internal sealed class LeaderboardReader(SpotlightDb db, IUserDirectory users)
@@ -32,8 +32,10 @@ internal sealed class LeaderboardReader(SpotlightDb db, IUserDirectory users)
 
     public async Task<LeaderboardResponse> ReadAsync(string board, string period, Guid? callerId, int? limit, CancellationToken cancellationToken)
     {
-        var active = users.ActiveUserIds();
-        var scores = db.Set<LeaderboardScore>().AsNoTracking().Where(s => s.Board == board && s.Period == period && active.Contains(s.UserId));
+        // Banned users are few: excluding them is a hashed NOT IN over a small set (found by the index on BannedAt), where
+        // keeping the active ones hashed every user (~480 of ~600 ms of a deep "me" with 1,000,000 scored users).
+        var banned = users.BannedUserIds();
+        var scores = db.Set<LeaderboardScore>().AsNoTracking().Where(s => s.Board == board && s.Period == period && !banned.Contains(s.UserId));
         var top = await scores.OrderByDescending(s => s.Score).ThenBy(s => s.ReachedAt).ThenBy(s => s.UserId)
             .Take(limit ?? DefaultLimit).Select(s => new { s.UserId, s.Score }).ToListAsync(cancellationToken);
         LeaderboardStanding? me = null;

@@ -23,16 +23,19 @@ internal sealed class LiveWatchers(IServiceScopeFactory scopes) : ILiveAccess
 }
 
 /// <summary>
-/// Sends <c>liveViewers</c> <c>{ liveSessionId, viewerCount }</c> to a live's room at most once a second per live: the
-/// first change goes out at once, later ones within the second are folded into one sent when the second is up. What is
-/// sent is read from <c>live_sessions</c> when it is sent, so the last count wins whatever order changes arrived in.
-/// Per node: with several nodes each node holds its own second, so a live whose changes are handled on N nodes gets at
-/// most N events a second (each with the count as stored).
+/// Sends <c>liveViewers</c> <c>{ liveSessionId, viewerCount }</c> to a live's room at most once a second per live, across
+/// every node: the first change goes out at once, later ones within the second are folded into one sent when the second is
+/// up. Before sending, a node claims the second on the live's row (<see cref="LiveSession.ViewersSentAt"/>, a conditional
+/// update that succeeds only when the last send is a second old); a node that loses the claim tries again when the
+/// winner's second is up, so the latest count still goes out. What is sent is read from <c>live_sessions</c> after the
+/// claim, so the last count wins whatever order changes arrived in. The second is measured on the nodes' clocks: skew
+/// between nodes shortens or lengthens it by that much.
 /// </summary>
 internal sealed class LiveViewersCoalescer(
     IServiceScopeFactory scopes, LiveBroadcast broadcast, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<LiveViewersCoalescer> logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RetryFloor = TimeSpan.FromMilliseconds(50);
     private readonly Lock _gate = new();
     private readonly HashSet<Guid> _pending = [];
     private readonly Dictionary<Guid, DateTimeOffset> _lastSent = [];
@@ -48,38 +51,50 @@ internal sealed class LiveViewersCoalescer(
                 return; // a send is due and reads the count when it goes: this change is in it
             }
 
-            var due = _lastSent.TryGetValue(liveId, out var last) ? last + Interval : time.GetUtcNow();
-            wait = due - time.GetUtcNow();
+            wait = Due(liveId) - time.GetUtcNow();
         }
 
         _ = SendAsync(liveId, wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
     }
+
+    private DateTimeOffset Due(Guid liveId) => _lastSent.TryGetValue(liveId, out var last) ? last + Interval : time.GetUtcNow();
 
     private async Task SendAsync(Guid liveId, TimeSpan wait)
     {
         var stopping = lifetime.ApplicationStopping;
         try
         {
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, time, stopping);
-            }
-
             DateTimeOffset sentAt;
-            lock (_gate)
+            while (true)
             {
-                _pending.Remove(liveId); // a change from now on schedules the next send
-                _lastSent[liveId] = sentAt = time.GetUtcNow();
-            }
-
-            await using (var scope = scopes.CreateAsyncScope())
-            {
-                var db = scope.ServiceProvider.GetRequiredService<SpotlightDb>();
-                var count = await db.Set<LiveSession>().AsNoTracking().Where(l => l.Id == liveId && l.Status == LiveStatus.Live)
-                    .Select(l => (int?)l.ViewerCount).SingleOrDefaultAsync(stopping);
-                if (count is { } viewerCount)
+                if (wait > TimeSpan.Zero)
                 {
-                    await broadcast.PublishAsync(liveId, LiveBroadcast.LiveViewers, new LiveViewersEvent(liveId, viewerCount), stopping);
+                    await Task.Delay(wait, time, stopping);
+                }
+
+                lock (_gate)
+                {
+                    _pending.Remove(liveId); // a change from now on schedules the next send, a second after this one
+                    _lastSent[liveId] = sentAt = time.GetUtcNow();
+                }
+
+                var claim = await ClaimAndSendAsync(liveId, sentAt.UtcDateTime, stopping);
+                if (claim is null)
+                {
+                    break; // sent, or the live is over
+                }
+
+                // Another node sent within the second: try again when its second is up, unless a send is already due here.
+                lock (_gate)
+                {
+                    _lastSent[liveId] = sentAt = new DateTimeOffset(claim.Value, TimeSpan.Zero);
+                    if (!_pending.Add(liveId))
+                    {
+                        return;
+                    }
+
+                    wait = Due(liveId) - time.GetUtcNow();
+                    wait = wait > RetryFloor ? wait : RetryFloor;
                 }
             }
 
@@ -104,6 +119,31 @@ internal sealed class LiveViewersCoalescer(
 
             logger.LogWarning(failure, "liveViewers for live {LiveId} could not be sent", liveId);
         }
+    }
+
+    /// <summary>Claims the second and sends the stored count; null when sent (or the live is over), else when the last send was.</summary>
+    private async Task<DateTime?> ClaimAndSendAsync(Guid liveId, DateTime now, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SpotlightDb>();
+        var secondAgo = now - Interval;
+        var claimed = await db.Set<LiveSession>()
+            .Where(l => l.Id == liveId && l.Status == LiveStatus.Live && (l.ViewersSentAt == null || l.ViewersSentAt <= secondAgo))
+            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewersSentAt, now), cancellationToken);
+        var live = await db.Set<LiveSession>().AsNoTracking().Where(l => l.Id == liveId && l.Status == LiveStatus.Live)
+            .Select(l => new { l.ViewerCount, l.ViewersSentAt }).SingleOrDefaultAsync(cancellationToken);
+        if (live is null)
+        {
+            return null;
+        }
+
+        if (claimed == 0)
+        {
+            return live.ViewersSentAt ?? now;
+        }
+
+        await broadcast.PublishAsync(liveId, LiveBroadcast.LiveViewers, new LiveViewersEvent(liveId, live.ViewerCount), cancellationToken);
+        return null;
     }
 }
 

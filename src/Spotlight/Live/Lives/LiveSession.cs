@@ -32,7 +32,11 @@ public sealed class LiveSession
     /// <summary><see cref="LiveStatus"/>.</summary>
     public required string Status { get; set; }
 
+    /// <summary>How many people watch (rows of <c>live_viewers</c>: through LiveKit, the hub, or both), never the creator.</summary>
     public int ViewerCount { get; set; }
+
+    /// <summary>When a node last claimed the second to send <c>liveViewers</c>: at most one a second per live across nodes.</summary>
+    public DateTime? ViewersSentAt { get; set; }
 
     /// <summary>When LiveKit last showed the creator in the room (the start until then): the watch ends lives not confirmed for long.</summary>
     public DateTime LastConfirmedAt { get; set; }

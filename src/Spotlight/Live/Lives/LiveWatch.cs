@@ -32,12 +32,13 @@ public sealed class LiveOptions
 }
 
 /// <summary>
-/// Follows every live that is on with LiveKit's <c>ListParticipants</c>: the viewer count is set from who is in the room;
+/// Follows every live that is on with LiveKit's <c>ListParticipants</c>: who watches through LiveKit is set from who is in
+/// the room, and hub connections that are no longer open anywhere stop counting (<see cref="LiveViewerCounts.ReconcileAsync"/>);
 /// a live whose creator has not been in the room for <see cref="LiveOptions.AbsentTimeoutSeconds"/> ends
 /// (<c>abandoned</c>), and one LiveKit could not confirm for <see cref="LiveOptions.UnreachableTimeoutSeconds"/> ends
 /// (<c>timeout</c>). Once LiveKit fails in a sweep, the rest of the sweep does not call it again.
 /// </summary>
-internal sealed class LiveWatch(SpotlightDb db, LiveKitRoomService rooms, LiveEnding ending, LiveViewersCoalescer viewerCounts, LiveOptions options, ILogger<LiveWatch> logger)
+internal sealed class LiveWatch(SpotlightDb db, LiveKitRoomService rooms, LiveEnding ending, LiveViewerCounts viewers, LiveOptions options, ILogger<LiveWatch> logger)
 {
     private const int BatchSize = 200;
 
@@ -64,6 +65,8 @@ internal sealed class LiveWatch(SpotlightDb db, LiveKitRoomService rooms, LiveEn
                 }
             }
 
+            // Hub connections no longer open stop counting even when LiveKit cannot be asked.
+            await viewers.ReconcileAsync(live.Id, participants?.Select(p => p.Identity).ToList(), cancellationToken);
             if (participants is null)
             {
                 if (now - live.LastConfirmedAt > TimeSpan.FromSeconds(options.UnreachableTimeoutSeconds)
@@ -76,38 +79,19 @@ internal sealed class LiveWatch(SpotlightDb db, LiveKitRoomService rooms, LiveEn
             }
 
             var creator = live.CreatorId.ToString();
-            var viewers = participants.Count(p => p.Identity != creator);
             if (participants.Any(p => p.Identity == creator))
             {
                 await db.Set<LiveSession>().Where(l => l.Id == live.Id && l.Status == LiveStatus.Live)
-                    .ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, viewers).SetProperty(l => l.LastConfirmedAt, now), cancellationToken);
-                Recounted(live, viewers);
+                    .ExecuteUpdateAsync(s => s.SetProperty(l => l.LastConfirmedAt, now), cancellationToken);
             }
-            else if (now - live.LastConfirmedAt > TimeSpan.FromSeconds(options.AbsentTimeoutSeconds))
+            else if (now - live.LastConfirmedAt > TimeSpan.FromSeconds(options.AbsentTimeoutSeconds)
+                && await ending.EndAsync(live, LiveEndReason.Abandoned, null, cancellationToken))
             {
-                if (await ending.EndAsync(live, LiveEndReason.Abandoned, null, cancellationToken))
-                {
-                    ended++;
-                }
-            }
-            else
-            {
-                await db.Set<LiveSession>().Where(l => l.Id == live.Id && l.Status == LiveStatus.Live)
-                    .ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, viewers), cancellationToken);
-                Recounted(live, viewers);
+                ended++;
             }
         }
 
         return ended;
-    }
-
-    /// <summary>Watchers hear of a count the sweep corrected, not of every sweep.</summary>
-    private void Recounted(LiveSession live, int viewers)
-    {
-        if (viewers != live.ViewerCount)
-        {
-            viewerCounts.Changed(live.Id);
-        }
     }
 }
 
@@ -118,33 +102,4 @@ internal sealed class LiveWatchJob(LiveWatch watch, TimeProvider time) : IJobHan
     public string Type => JobType;
 
     public Task RunAsync(JobRun run, CancellationToken cancellationToken) => watch.SweepAsync(time.GetUtcNow().UtcDateTime, cancellationToken);
-}
-
-/// <summary>Viewer counts between two sweeps: a join of anyone but the creator counts one more (the sweep corrects any drift).</summary>
-internal sealed class JoinCountsViewer(SpotlightDb db, LiveViewersCoalescer viewers) : IDomainEventHandler<LiveKitParticipantJoined>
-{
-    public Task HandleAsync(LiveKitParticipantJoined domainEvent, EventContext context, CancellationToken cancellationToken) =>
-        ViewerCount.AddAsync(db, viewers, domainEvent.Room, domainEvent.Identity, +1, cancellationToken);
-}
-
-/// <summary>A leave (or a lost connection) of anyone but the creator counts one less, never below zero.</summary>
-internal sealed class LeaveCountsViewer(SpotlightDb db, LiveViewersCoalescer viewers) : IDomainEventHandler<LiveKitParticipantLeft>
-{
-    public Task HandleAsync(LiveKitParticipantLeft domainEvent, EventContext context, CancellationToken cancellationToken) =>
-        ViewerCount.AddAsync(db, viewers, domainEvent.Room, domainEvent.Identity, -1, cancellationToken);
-}
-
-internal static class ViewerCount
-{
-    public static async Task AddAsync(SpotlightDb db, LiveViewersCoalescer viewers, string room, string identity, int by, CancellationToken cancellationToken)
-    {
-        var participant = Guid.TryParse(identity, out var id) ? id : Guid.Empty;
-        var live = await db.Set<LiveSession>().Where(l => l.RoomName == room && l.Status == LiveStatus.Live && l.CreatorId != participant)
-            .Select(l => (Guid?)l.Id).SingleOrDefaultAsync(cancellationToken);
-        if (live is { } liveId && await db.Set<LiveSession>().Where(l => l.Id == liveId && l.Status == LiveStatus.Live)
-            .ExecuteUpdateAsync(s => s.SetProperty(l => l.ViewerCount, l => l.ViewerCount + by < 0 ? 0 : l.ViewerCount + by), cancellationToken) > 0)
-        {
-            viewers.Changed(liveId);
-        }
-    }
 }

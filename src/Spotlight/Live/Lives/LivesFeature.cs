@@ -19,6 +19,9 @@ internal static class LivesFeature
         services.AddJob<LiveWatchJob>(every: TimeSpan.FromSeconds(options.WatchIntervalSeconds));
         services.AddEventHandler<LiveKitParticipantJoined, JoinCountsViewer>();
         services.AddEventHandler<LiveKitParticipantLeft, LeaveCountsViewer>();
+        services.AddScoped<LiveViewerCounts>();
+        services.AddSingleton<Realtime.Live.ILiveViewers, HubLiveViewers>();
+        services.AddEventHandler<LiveEnded, EndedLiveForgetsViewers>();
         services.AddScoped<StartLive>();
         services.AddScoped<ReadLive>();
         services.AddScoped<ListLives>();

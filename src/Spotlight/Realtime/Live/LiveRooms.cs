@@ -14,7 +14,8 @@ namespace Spotlight.Realtime.Live;
 /// of a room on every node (<see cref="StageRemovalAsync"/>, <see cref="PublishRemovalAsync"/>): their connections leave
 /// the room's group and stop receiving its events; whether they may come back is <see cref="ILiveAccess"/>'s answer.
 /// </summary>
-public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, RealtimeOptions options, RealtimeMetrics metrics, RealtimeFeed feed)
+public sealed class LiveRooms(
+    IHubContext<RealtimeHub> hub, ILiveAccess access, ILiveViewers viewers, RealtimeOptions options, RealtimeMetrics metrics, RealtimeFeed feed, ILogger<LiveRooms> logger)
 {
     private static readonly object Key = new();
 
@@ -36,21 +37,44 @@ public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, 
                 throw HubErrors.Create("too_many_lives", $"A connection watches at most {options.MaxLivesPerConnection} lives; leave one first.");
             }
 
-            joined.Add(liveSessionId);
+            if (!joined.Add(liveSessionId))
+            {
+                return; // already watching from this connection
+            }
         }
 
+        // In the room first, so the count this join causes reaches the joiner too.
         await hub.Groups.AddToGroupAsync(context.ConnectionId, Group(liveSessionId));
+        try
+        {
+            await viewers.WatchingAsync(liveSessionId, userId, context.ConnectionId, context.ConnectionAborted);
+        }
+        catch
+        {
+            lock (joined)
+            {
+                joined.Remove(liveSessionId);
+            }
+
+            await hub.Groups.RemoveFromGroupAsync(context.ConnectionId, Group(liveSessionId));
+            throw;
+        }
     }
 
     public async Task LeaveAsync(HubCallerContext context, Guid liveSessionId)
     {
         var joined = Joined(context);
+        bool left;
         lock (joined)
         {
-            joined.Remove(liveSessionId);
+            left = joined.Remove(liveSessionId);
         }
 
         await hub.Groups.RemoveFromGroupAsync(context.ConnectionId, Group(liveSessionId));
+        if (left)
+        {
+            await viewers.StoppedWatchingAsync(liveSessionId, context.ConnectionId, context.ConnectionAborted);
+        }
     }
 
     /// <summary>
@@ -67,11 +91,36 @@ public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, 
 
     private static RealtimeSignal Removal(Guid? liveSessionId, Guid userId) => new() { Kind = SignalKinds.LiveRemoval, SubjectId = liveSessionId, UserId = userId };
 
-    /// <summary>SignalR drops a closed connection from its groups by itself; this only forgets the connection's list.</summary>
-    public Task LeaveAllAsync(HubCallerContext context)
+    /// <summary>
+    /// A closed connection: SignalR drops it from its groups by itself; the lives it watched are told it stopped (a failure
+    /// is only logged: the Live module also drops watchers whose connection is no longer open, see <see cref="ILiveViewers"/>).
+    /// </summary>
+    public async Task LeaveAllAsync(HubCallerContext context)
     {
-        context.Items.Remove(Key);
-        return Task.CompletedTask;
+        if (!context.Items.Remove(Key, out var watched) || watched is not HashSet<Guid> lives)
+        {
+            return;
+        }
+
+        Guid[] left;
+        lock (lives)
+        {
+            left = [.. lives];
+        }
+
+        foreach (var liveSessionId in left)
+        {
+            try
+            {
+                await viewers.StoppedWatchingAsync(liveSessionId, context.ConnectionId, CancellationToken.None);
+            }
+#pragma warning disable CA1031 // a disconnect must finish; the watcher's row goes with the connection's presence record
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                logger.LogWarning(failure, "Could not record that connection {ConnectionId} stopped watching live {LiveId}", context.ConnectionId, liveSessionId);
+            }
+        }
     }
 
     /// <summary>The lives <paramref name="context"/> joined, or null when it joined none (never creates the list: another thread may own the connection).</summary>
@@ -82,7 +131,7 @@ public sealed class LiveRooms(IHubContext<RealtimeHub> hub, ILiveAccess access, 
 }
 
 /// <summary>Applies <see cref="SignalKinds.LiveRemoval"/> on this node: the user's connections here leave the live's room (or every live room).</summary>
-internal sealed class LiveRemovalDelivery(IHubContext<RealtimeHub> hub, LocalConnections connections, RealtimeMetrics metrics) : ISignalDelivery
+internal sealed class LiveRemovalDelivery(IHubContext<RealtimeHub> hub, LocalConnections connections, ILiveViewers viewers, RealtimeMetrics metrics) : ISignalDelivery
 {
     public IReadOnlyCollection<string> Kinds { get; } = [SignalKinds.LiveRemoval];
 
@@ -90,7 +139,7 @@ internal sealed class LiveRemovalDelivery(IHubContext<RealtimeHub> hub, LocalCon
     {
     }
 
-    public Task DeliverAsync(IReadOnlyList<RealtimeSignal> signals, CancellationToken cancellationToken)
+    public async Task DeliverAsync(IReadOnlyList<RealtimeSignal> signals, CancellationToken cancellationToken)
     {
         foreach (var signal in signals)
         {
@@ -119,11 +168,11 @@ internal sealed class LiveRemovalDelivery(IHubContext<RealtimeHub> hub, LocalCon
                 foreach (var live in leaving)
                 {
                     Sends.Forget(hub.Groups.RemoveFromGroupAsync(connection.Context.ConnectionId, LiveRooms.Group(live), CancellationToken.None), metrics);
+                    // A removed connection no longer watches: its viewer count goes with it (the watch also drops it later).
+                    await viewers.StoppedWatchingAsync(live, connection.Context.ConnectionId, cancellationToken);
                 }
             }
         }
-
-        return Task.CompletedTask;
     }
 }
 
@@ -131,6 +180,26 @@ internal sealed class LiveRemovalDelivery(IHubContext<RealtimeHub> hub, LocalCon
 public interface ILiveAccess
 {
     Task<bool> CanWatchAsync(Guid userId, Guid liveSessionId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Told when a hub connection starts or stops watching a live, so the owner of lives can count viewers across nodes. A
+/// connection that closes without being told (its node died) is the owner's to drop: it is no longer among
+/// <see cref="Presence.IPresence.OpenConnections"/> once its node's heartbeat is stale and swept.
+/// </summary>
+public interface ILiveViewers
+{
+    Task WatchingAsync(Guid liveSessionId, Guid userId, string connectionId, CancellationToken cancellationToken);
+
+    Task StoppedWatchingAsync(Guid liveSessionId, string connectionId, CancellationToken cancellationToken);
+}
+
+/// <summary>Without the live module nobody counts viewers.</summary>
+internal sealed class UncountedLiveViewers : ILiveViewers
+{
+    public Task WatchingAsync(Guid liveSessionId, Guid userId, string connectionId, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedWatchingAsync(Guid liveSessionId, string connectionId, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 internal sealed class PublicLives : ILiveAccess

@@ -19,6 +19,9 @@ public interface IPresence
 
     /// <summary>A node whose last heartbeat is older than this is dead: its connections do not count.</summary>
     DateTime HeartbeatCutoff();
+
+    /// <summary>Ids of the hub connections open on a node whose heartbeat is fresh.</summary>
+    IQueryable<string> OpenConnections();
 }
 
 /// <summary>
@@ -30,11 +33,15 @@ public sealed class PresenceTracker(SpotlightDb db, RealtimeFeed feed, IUserDire
 {
     public DateTime HeartbeatCutoff() => time.GetUtcNow().UtcDateTime.AddSeconds(-options.NodeExpirySeconds);
 
-    public IQueryable<Guid> OnlineUsers()
+    public IQueryable<Guid> OnlineUsers() => OnLiveNodes().Select(c => c.UserId);
+
+    public IQueryable<string> OpenConnections() => OnLiveNodes().Select(c => c.ConnectionId);
+
+    private IQueryable<RealtimeConnection> OnLiveNodes()
     {
         var cutoff = HeartbeatCutoff();
         var liveNodes = db.Set<RealtimeNodeRecord>().Where(n => n.HeartbeatAt >= cutoff).Select(n => n.Id);
-        return db.Set<RealtimeConnection>().Where(c => liveNodes.Contains(c.NodeId)).Select(c => c.UserId);
+        return db.Set<RealtimeConnection>().Where(c => liveNodes.Contains(c.NodeId));
     }
 
     /// <summary>Records a connection on this node; false (and nothing recorded) when the user already holds the most allowed.</summary>
