@@ -66,7 +66,7 @@ public static class WalletModule
         services.AddSingleton<ClosedDayTotals>();
         services.AddJob<SubscriptionRenewalJob>(every: TimeSpan.FromSeconds(options.RenewalIntervalSeconds));
         services.AddJob<LedgerReconciliationJob>(every: TimeSpan.FromMinutes(options.ReconciliationIntervalMinutes));
-        Platform.Events.DomainEventServiceCollectionExtensions.AddEventHandler<GiftSent, LiveGiftBroadcaster>(services); // a gift in a live shows in its room
+        services.AddScoped<LiveGiftBroadcaster>(); // a gift in a live shows in its room, staged with the gift's commit
         return builder;
     }
 

@@ -28,6 +28,7 @@ public sealed class ModuleServicesTests(ServiceRegistrationsApp app) : IClassFix
         "Spotlight.Realtime.Hub.IConversationCommands", // the module that owns conversations carries out the hub's conversation methods
         "Spotlight.Realtime.Presence.IPresenceAudience", // modules that know relationships say who sees a user's presence
         "Spotlight.Realtime.Live.ILiveAccess", // the module that runs lives says who may join a live's room on the hub
+        "Spotlight.Realtime.Live.ILiveViewers", // the module that runs lives counts who watches them through the hub
         "Spotlight.Realtime.Presence.IUserOfflineListener", // features let go of what needs a user in the app (matching's queue)
     ];
 

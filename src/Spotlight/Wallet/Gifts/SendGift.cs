@@ -14,9 +14,10 @@ internal sealed record GiftResponse(Guid TransactionId, long Amount, SplitParts 
 /// <summary>
 /// Sells a gift to its sender (<see cref="CreatorSale"/>: the sender's wallet pays the creator's earnings, the platform's
 /// revenue and the processor's fees by the gift split, with the audit entry), in one transaction that also completes the
-/// idempotency key and raises <see cref="GiftSent"/>.
+/// idempotency key, raises <see cref="GiftSent"/> and, for a gift in a live, stages its <c>gift</c> event.
 /// </summary>
-internal sealed class SendGift(SpotlightDb db, WalletOptions options, Counterparties counterparties, CreatorSale sale, IdempotencyContext idempotency, DomainEvents events)
+internal sealed class SendGift(
+    SpotlightDb db, WalletOptions options, Counterparties counterparties, CreatorSale sale, IdempotencyContext idempotency, DomainEvents events, LiveGiftBroadcaster live)
 {
     public const int MaxQuantity = 999;
 
@@ -80,7 +81,9 @@ internal sealed class SendGift(SpotlightDb db, WalletOptions options, Counterpar
         }
 
         var response = new GiftResponse(receipt.TransactionId, amount, receipt.Split, request.GiftId!, quantity, recipient, receipt.BuyerBalanceAfter);
-        events.Raise(db, new GiftSent(receipt.TransactionId, senderId, recipient, request.GiftId!, gift.Name, quantity, amount, receipt.Split.Creator, request.LiveSessionId, receipt.At));
+        var sent = new GiftSent(receipt.TransactionId, senderId, recipient, request.GiftId!, gift.Name, quantity, amount, receipt.Split.Creator, request.LiveSessionId, receipt.At);
+        events.Raise(db, sent);
+        await live.StageAsync(db, sent, CancellationToken.None);
         idempotency.Complete(db, StatusCodes.Status201Created, response);
         await db.SaveChangesAsync(CancellationToken.None);
         await databaseTransaction.CommitAsync(CancellationToken.None);
