@@ -40,8 +40,11 @@ public static class SocialModule
         users.MapPost("/{id:guid}/block", SocialEndpoints.Block).RequireAuthorization().WithName("Block").WithSummary("Block a user: ends follows both ways, stops follows, messages and gifts");
         users.MapDelete("/{id:guid}/block", SocialEndpoints.Unblock).RequireAuthorization().WithName("Unblock").WithSummary("Lift a block");
         // A handle where an id belongs would otherwise be a bare routing 404: say what the route takes and where the id is.
-        users.MapMethods("/{handle}/{action:regex(^(follow|followers|following|block)$)}", ["GET", "POST", "DELETE"], SocialEndpoints.IdNeeded)
-            .WithName("UserIdNeeded").WithSummary("Always 404: follow, block and the follow lists take the user's id; the answer says to read it from GET /users/{handle}");
+        const string ByHandle = "/{handle}/{action:regex(^(follow|followers|following|block)$)}";
+        const string IdNeeded = "Always 404: follow, block and the follow lists take the user's id; the answer says to read it from GET /users/{handle}";
+        users.MapGet(ByHandle, SocialEndpoints.IdNeeded).WithName("UserIdNeededGet").WithSummary(IdNeeded);
+        users.MapPost(ByHandle, SocialEndpoints.IdNeeded).WithName("UserIdNeededPost").WithSummary(IdNeeded);
+        users.MapDelete(ByHandle, SocialEndpoints.IdNeeded).WithName("UserIdNeededDelete").WithSummary(IdNeeded);
         app.MapGet("/api/v1/me/blocks", SocialEndpoints.MyBlocks).RequireAuthorization().WithTags("Social").WithName("MyBlocks").WithSummary("Users the caller has blocked");
         return app;
     }
