@@ -3524,6 +3524,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description See API.md. Codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See API.md. Codes: `already_decided`. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Over the rate limit; wait `Retry-After` seconds. Codes: `rate_limited`. */
             429: {
                 headers: {
@@ -3597,6 +3615,24 @@ export interface operations {
             };
             /** @description The token's roles do not allow this. Codes: `forbidden`, `two_factor_required`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See API.md. Codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See API.md. Codes: `already_decided`. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8227,6 +8263,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description See API.md. Codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Over the rate limit; wait `Retry-After` seconds. Codes: `rate_limited`. */
             429: {
                 headers: {
@@ -8298,6 +8343,15 @@ export interface operations {
             };
             /** @description The token's roles do not allow this. Codes: `forbidden`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See API.md. Codes: `application_pending`, `already_creator`. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9781,7 +9835,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`, `banned`, `blocked`, `followers_only`, `subscribers_only`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `banned`, `blocked`, `kicked`, `followers_only`, `subscribers_only`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9948,7 +10002,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `blocked`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9968,6 +10022,15 @@ export interface operations {
             };
             /** @description See API.md. Codes: `already_in_pk`. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See API.md. Codes: `own_live`. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10025,7 +10088,7 @@ export interface operations {
                     "application/json": components["schemas"]["KickViewerResponse"];
                 };
             };
-            /** @description The request is invalid; `errors` maps each field to its messages. Codes: `validation_failed`, `malformed_json`, `unknown_field`. */
+            /** @description The request is invalid; `errors` maps each field to its messages. Codes: `validation_failed`, `malformed_json`, `unknown_field`, `cannot_kick`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10043,8 +10106,26 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `not_your_live`. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See API.md. Codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See API.md. Codes: `live_ended`. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10205,7 +10286,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Over the rate limit; wait `Retry-After` seconds. Codes: `rate_limited`. */
+            /** @description See API.md. Codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description See API.md. Codes: `rate_limited`. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10294,6 +10384,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description See API.md. Codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Over the rate limit; wait `Retry-After` seconds. Codes: `rate_limited`. */
             429: {
                 headers: {
@@ -10363,7 +10462,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The token's roles do not allow this. Codes: `forbidden`. */
+            /** @description The token's roles do not allow this. Codes: `forbidden`, `banned`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10372,7 +10471,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description Over the rate limit; wait `Retry-After` seconds. Codes: `rate_limited`. */
+            /** @description See API.md. Codes: `rate_limited`. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -10390,7 +10489,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description The database is briefly unavailable; wait `Retry-After` seconds. Codes: `service_unavailable`. */
+            /** @description See API.md. Codes: `livekit_not_configured`, `service_unavailable`. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -11717,6 +11816,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
+            /** @description See API.md. Codes: `not_found`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
             /** @description Over the rate limit; wait `Retry-After` seconds. Codes: `rate_limited`. */
             429: {
                 headers: {
@@ -11802,7 +11910,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description See API.md. Codes: `pk_expired`. */
+            /** @description See API.md. Codes: `pk_expired`, `pk_closed`, `live_ended`. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11896,7 +12004,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetails"];
                 };
             };
-            /** @description See API.md. Codes: `pk_expired`. */
+            /** @description See API.md. Codes: `pk_expired`, `pk_closed`. */
             409: {
                 headers: {
                     [name: string]: unknown;

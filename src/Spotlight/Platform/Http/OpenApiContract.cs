@@ -97,13 +97,27 @@ internal static class OpenApiContract
         ["POST /api/v1/live"] = [new(403, "not_creator", "banned"), new(409, "already_live"), new(503, "livekit_not_configured")],
         ["GET /api/v1/live/{id}"] = [new(404, "not_found")],
         ["POST /api/v1/live/{id}/join"] =
-            [new(403, "banned", "blocked", "followers_only", "subscribers_only"), new(404, "not_found"), new(409, "live_ended"), new(503, "livekit_not_configured")],
+            [new(403, "banned", "blocked", "kicked", "followers_only", "subscribers_only"), new(404, "not_found"), new(409, "live_ended"), new(503, "livekit_not_configured")],
         ["POST /api/v1/live/{id}/end"] = [new(403, "not_your_live"), new(404, "not_found")],
         ["GET /api/v1/live/{id}/leaderboard"] = [new(404, "not_found")],
         ["POST /api/v1/livekit/webhooks"] = [new(400, "invalid_payload"), new(401, "invalid_signature"), new(415), new(503, "livekit_not_configured")],
-        ["POST /api/v1/live/{id}/pk"] = [new(404, "not_found"), new(409, "already_in_pk")],
-        ["POST /api/v1/pk/{id}/accept"] = [new(404, "not_found"), new(409, "pk_expired")],
-        ["POST /api/v1/pk/{id}/decline"] = [new(404, "not_found"), new(409, "pk_expired")],
+        ["POST /api/v1/live/{id}/viewers/{userId}/kick"] =
+            [new(400, "cannot_kick"), new(403, "not_your_live"), new(404, "not_found"), new(409, "live_ended")],
+        ["POST /api/v1/live/{id}/pk"] = [new(403, "blocked"), new(404, "not_found"), new(409, "already_in_pk"), new(422, "own_live")],
+        ["POST /api/v1/pk/{id}/accept"] = [new(404, "not_found"), new(409, "pk_expired", "pk_closed", "live_ended")],
+        ["POST /api/v1/pk/{id}/decline"] = [new(404, "not_found"), new(409, "pk_expired", "pk_closed")],
+        ["GET /api/v1/pk/{id}"] = [new(404, "not_found")],
+
+        // Matching
+        ["POST /api/v1/match/queue"] = [new(403, "banned"), new(429, "rate_limited"), new(503, "livekit_not_configured")],
+        ["POST /api/v1/match/{matchId}/next"] = [new(404, "not_found"), new(429, "rate_limited")],
+        ["POST /api/v1/match/{matchId}/report"] = [new(404, "not_found")],
+
+        // Becoming a creator
+        ["POST /api/v1/creator/application"] = [new(409, "application_pending", "already_creator")],
+        ["GET /api/v1/creator/application"] = [new(404, "not_found")],
+        ["POST /api/v1/admin/creator-applications/{id}/approve"] = [new(404, "not_found"), new(409, "already_decided")],
+        ["POST /api/v1/admin/creator-applications/{id}/reject"] = [new(404, "not_found"), new(409, "already_decided")],
 
         // Messaging
         ["GET /api/v1/conversations/{id}"] = [new(404, "not_found")],
