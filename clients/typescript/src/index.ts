@@ -7,6 +7,6 @@ export { newId } from "./ids.js";
 export { RealtimeClient, type RealtimeEvents, type RealtimeOptions, type RealtimeState } from "./realtime.js";
 export type {
   TypingEvent, ReadEvent, PresenceEvent, ConversationEvent, GiftEvent, LiveViewersEvent, PkSide, PkScoreEvent, PkEndedEvent,
-  LiveEndedEvent, MatchedEvent, MatchEndedEvent,
+  LiveEndedEvent, LiveKickedEvent, MatchedEvent, MatchEndedEvent,
 } from "./realtime.js";
 export { ConversationSequencer } from "./sequencer.js";

@@ -18,6 +18,8 @@ export interface PkSide { liveId: string; score: number }
 export interface PkScoreEvent { pkId: string; sides: PkSide[] }
 export interface PkEndedEvent { pkId: string; winnerLiveId: string | null; sides: PkSide[] }
 export interface LiveEndedEvent { liveSessionId: string; reason: string }
+/** This user was taken out of a live (kicked by its creator or a moderator, or a block): it is not rejoined. */
+export interface LiveKickedEvent { liveSessionId: string; reason: string }
 export interface MatchedEvent {
   matchId: string;
   partner: { id: string; handle: string; displayName: string | null; avatarUrl: string | null };
@@ -42,6 +44,7 @@ export interface RealtimeEvents {
   pkScore: (event: PkScoreEvent) => void;
   pkEnded: (event: PkEndedEvent) => void;
   liveEnded: (event: LiveEndedEvent) => void;
+  liveKicked: (event: LiveKickedEvent) => void;
   matched: (event: MatchedEvent) => void;
   matchEnded: (event: MatchEndedEvent) => void;
   /** Connection state; `reconnected` follows once the missed messages have been caught up. */
@@ -64,7 +67,7 @@ export interface RealtimeOptions {
 }
 
 type Listener = (...args: never[]) => void;
-const passThrough = ["typing", "read", "presence", "notification", "conversation", "gift", "liveViewers", "pkScore", "pkEnded", "liveEnded", "matched", "matchEnded"] as const;
+const passThrough = ["typing", "read", "presence", "notification", "conversation", "gift", "liveViewers", "pkScore", "pkEnded", "liveEnded", "liveKicked", "matched", "matchEnded"] as const;
 
 /**
  * The realtime hub (`/hubs/realtime`) over `@microsoft/signalr`: typed events, reconnect that never gives up, and
@@ -97,6 +100,10 @@ export class RealtimeClient {
       .build();
     this.connection.on("message", (message: Message) => this.receive(message));
     for (const name of passThrough) this.connection.on(name, (payload: never) => this.emit(name, payload));
+    // A live that ended, or that this user was taken out of, is not joined again after a reconnect.
+    for (const name of ["liveEnded", "liveKicked"] as const) {
+      this.connection.on(name, (event: { liveSessionId: string }) => this.lives.delete(event.liveSessionId));
+    }
     this.connection.onreconnecting(() => this.setState("reconnecting"));
     this.connection.onreconnected(() => void this.afterReconnect());
     this.connection.onclose(() => {
@@ -158,7 +165,7 @@ export class RealtimeClient {
     return this.invoke("MarkRead", conversationId, messageId);
   }
 
-  /** Receives `gift`, `liveViewers`, `pkScore`, `pkEnded`, `liveEnded` of that live; joined again after each reconnect. */
+  /** Receives `gift`, `liveViewers`, `pkScore`, `pkEnded`, `liveEnded` (and `liveKicked`) of that live; joined again after each reconnect until it ends or the user is kicked. */
   async joinLive(liveSessionId: string): Promise<void> {
     await this.invoke("JoinLive", liveSessionId);
     this.lives.add(liveSessionId);
