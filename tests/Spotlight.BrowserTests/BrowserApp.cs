@@ -178,6 +178,31 @@ public class BrowserApp : SpotlightApp
         }
     }
 
+    /// <summary>
+    /// With <c>SPOTLIGHT_UPDATE_SCREENSHOTS=1</c> (<c>tools/update-screenshots</c>), a screenshot the docs show
+    /// (<c>docs/screenshots/{name}.png</c>) is replaced by the one just taken, so the docs' pictures come from the
+    /// browser tests and never go stale (<c>DocsScreenshotsTests</c> holds every pictured page to a test that takes it).
+    /// </summary>
+    private static void KeepForDocs(string name, string path)
+    {
+        if (Environment.GetEnvironmentVariable("SPOTLIGHT_UPDATE_SCREENSHOTS") != "1")
+        {
+            return;
+        }
+
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Spotlight.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        var docs = directory is null ? null : Path.Combine(directory.FullName, "docs", "screenshots", name + ".png");
+        if (docs is not null && File.Exists(docs))
+        {
+            File.Copy(path, docs, overwrite: true);
+        }
+    }
+
     private static readonly Regex NotTheLoginPage = new("^(?!.*/admin/login).*$");
 
     /// <summary>
@@ -192,6 +217,7 @@ public class BrowserApp : SpotlightApp
             try
             {
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Timeout = 30_000 });
+                KeepForDocs(name, path);
                 return;
             }
             catch (Exception failed) when (failed is PlaywrightException or TimeoutException)
