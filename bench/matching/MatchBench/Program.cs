@@ -22,6 +22,9 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 var api = new Api(http);
 var jsonOptions = new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 var clock = Stopwatch.StartNew();
+// Client and server share the machine's clock: a Stopwatch reading as UTC, to compare with the matches' StartedAt.
+var (anchorUtc, anchorTicks) = (DateTime.UtcNow, Stopwatch.GetTimestamp());
+DateTime Utc(long ticks) => anchorUtc + Stopwatch.GetElapsedTime(anchorTicks, ticks);
 
 Console.Error.WriteLine($"Registering {options.Users} users...");
 var users = await api.RegisterManyAsync("m", options.Users);
@@ -115,8 +118,9 @@ while (bench.Waiting().Any(j => Stopwatch.GetElapsedTime(j.SentAt) < timeout))
 
 var after = load.Take();
 var clientCpu = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalSeconds;
-var report = bench.Report(timeout, blocks);
 var database = options.Pg is null ? null : await DatabaseChecksAsync(options.Pg, users.Select(u => u.Id).ToArray());
+var startedAt = options.Pg is null ? new Dictionary<Guid, DateTime>() : await MatchStartsAsync(options.Pg, users.Select(u => u.Id).ToArray());
+var report = bench.Report(timeout, blocks, startedAt, Utc);
 await Parallel.ForEachAsync(members.Where(m => m.Hub is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (m, _) => await m.Hub!.DisposeAsync());
 var results = new
 {
@@ -142,6 +146,8 @@ var results = new
     joinToMatchedMs = report.JoinToMatched,
     joinToMatchedMsByKind = report.JoinToMatchedByKind,
     secondJoinToBothMatchedMs = report.SecondJoinToBothMatched,
+    secondJoinToPassDecisionMs = report.SecondJoinToDecision,
+    passDecisionToBothMatchedMs = report.DecisionToBothMatched,
     matches = report.Matches,
     matchesEndedByNext = report.EndedSeen,
     pairedWhileNotWaiting = report.PairedWhileNotWaiting,
@@ -200,6 +206,23 @@ void OnMatched(Member member, JsonElement matched)
             }
         }, TaskScheduler.Default);
     }
+}
+
+// When each match of these users was decided (the pass's clock, just before it writes the match and commits).
+static async Task<Dictionary<Guid, DateTime>> MatchStartsAsync(string connectionString, Guid[] ids)
+{
+    await using var pg = new NpgsqlConnection(connectionString);
+    await pg.OpenAsync();
+    await using var command = new NpgsqlCommand("""SELECT "Id", "StartedAt" FROM matches WHERE "UserA" = ANY(@ids)""", pg);
+    command.Parameters.AddWithValue("ids", ids);
+    await using var reader = await command.ExecuteReaderAsync();
+    var starts = new Dictionary<Guid, DateTime>();
+    while (await reader.ReadAsync())
+    {
+        starts[reader.GetGuid(0)] = DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc);
+    }
+
+    return starts;
 }
 
 // What the database says after the run: matches of these users, and any user in two matches at once.
@@ -397,10 +420,10 @@ internal sealed class MatchRecorder(Member[] members)
 
     public sealed record Result(
         int Joins, Dictionary<string, int> JoinsByKind, Dictionary<string, int> JoinErrors, int Matched, int NotMatchedWithinTimeout, int WaitingAtEnd,
-        Percentiles JoinToMatched, Dictionary<string, Percentiles> JoinToMatchedByKind, Percentiles SecondJoinToBothMatched, int Matches, int EndedSeen, int PairedWhileNotWaiting, int DuplicateEvents,
+        Percentiles JoinToMatched, Dictionary<string, Percentiles> JoinToMatchedByKind, Percentiles SecondJoinToBothMatched, Percentiles SecondJoinToDecision, Percentiles DecisionToBothMatched, int Matches, int EndedSeen, int PairedWhileNotWaiting, int DuplicateEvents,
         int NotSeenByBoth, int PartnerMismatches, int BlockedPairsMatched, int SamePairTwice);
 
-    public Result Report(TimeSpan timeout, HashSet<(int, int)> blocks)
+    public Result Report(TimeSpan timeout, HashSet<(int, int)> blocks, Dictionary<Guid, DateTime> startedAt, Func<long, DateTime> utc)
     {
         var joins = _joins.ToArray();
         var sent = joins.Where(j => !j.Failed).ToArray();
@@ -410,9 +433,10 @@ internal sealed class MatchRecorder(Member[] members)
         var byKind = matched.GroupBy(j => j.Kind).ToDictionary(g => g.Key, g => Percentiles.Of(g.Select(Latency).ToArray()));
         var late = sent.Count(j => j.MatchedAt is not { } at || Stopwatch.GetElapsedTime(j.SentAt, at) > timeout);
         var pairTimes = new List<double>();
+        var (toDecision, fromDecision) = (new List<double>(), new List<double>());
         var pairs = new Dictionary<(int, int), int>();
         int notSeenByBoth = 0, mismatches = 0, blocked = 0;
-        foreach (var seen in _matches.Values.Select(q => q.ToArray()))
+        foreach (var (matchId, seen) in _matches.Select(m => (m.Key, m.Value.ToArray())))
         {
             if (seen.Length != 2)
             {
@@ -430,11 +454,18 @@ internal sealed class MatchRecorder(Member[] members)
             blocked += blocks.Contains(key) ? 1 : 0;
             pairs[key] = pairs.GetValueOrDefault(key) + 1;
             // The server's part: from the join that made the pair possible to the later of the two `matched`.
-            pairTimes.Add(Stopwatch.GetElapsedTime(Math.Max(x.Join.SentAt, y.Join.SentAt), Math.Max(x.At, y.At)).TotalMilliseconds);
+            var (secondJoin, bothMatched) = (Math.Max(x.Join.SentAt, y.Join.SentAt), Math.Max(x.At, y.At));
+            pairTimes.Add(Stopwatch.GetElapsedTime(secondJoin, bothMatched).TotalMilliseconds);
+            // Split at the pass's decision: the join's request and the wait for a pass, then writing, commit and delivery.
+            if (startedAt.TryGetValue(matchId, out var decided))
+            {
+                toDecision.Add((decided - utc(secondJoin)).TotalMilliseconds);
+                fromDecision.Add((utc(bothMatched) - decided).TotalMilliseconds);
+            }
         }
 
         return new Result(joins.Length, joins.GroupBy(j => j.Kind).ToDictionary(g => g.Key, g => g.Count()), new(_errors), matched.Length, late,
-            Waiting().Count, Percentiles.Of(latencies), byKind, Percentiles.Of([.. pairTimes]), _matches.Count, _ended,
+            Waiting().Count, Percentiles.Of(latencies), byKind, Percentiles.Of([.. pairTimes]), Percentiles.Of([.. toDecision]), Percentiles.Of([.. fromDecision]), _matches.Count, _ended,
             _pairedWhileNotWaiting, _duplicateEvents, notSeenByBoth, mismatches, blocked, pairs.Values.Count(n => n > 1));
     }
 }
