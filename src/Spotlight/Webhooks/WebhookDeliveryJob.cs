@@ -116,6 +116,12 @@ internal sealed class WebhookDeliveryJob(
         var next = now + (result.RetryAfter ?? WebhookDeliveries.DelayAfter(delivery.Attempts));
         var gone = result.StatusCode == 410;
         var final = gone || endpoint is null || next > delivery.GiveUpAt;
+        if (endpoint is not null)
+        {
+            // The endpoint first: whoever sees the delivery failed sees the endpoint it disabled.
+            await FailingAsync(endpoint.Id, gone, now);
+        }
+
         await Deliveries(delivery).ExecuteUpdateAsync(s => s
             .SetProperty(d => d.Status, final ? DeliveryStatus.Failed : DeliveryStatus.Pending).SetProperty(d => d.NextAttemptAt, final ? now : next)
             .SetProperty(d => d.LastAttemptAt, now).SetProperty(d => d.ResponseCode, result.StatusCode).SetProperty(d => d.LatencyMs, result.LatencyMs)
@@ -123,21 +129,21 @@ internal sealed class WebhookDeliveryJob(
         metrics.Attempts.Add(1, new("event", delivery.EventType), new("outcome", final ? "failed" : "retry"));
         logger.LogWarning("Webhook delivery {DeliveryId} ({EventType}) to endpoint {EndpointId} failed on attempt {Attempt}: {Error}{Next}",
             delivery.Id, delivery.EventType, delivery.EndpointId, delivery.Attempts, error, final ? "; not retried" : $"; next try at {next:O}");
-        if (endpoint is null)
-        {
-            return;
-        }
+    }
 
-        await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id && e.FailingSince == null)
+    /// <summary>Starts the endpoint's failing streak, and disables it on a 410 or once the streak is long enough.</summary>
+    private async Task FailingAsync(Guid endpointId, bool gone, DateTime now)
+    {
+        await db.Set<WebhookEndpoint>().Where(e => e.Id == endpointId && e.FailingSince == null)
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.FailingSince, now), CancellationToken.None);
         var failingSince = now - TimeSpan.FromDays(options.Value.DisableAfterFailingDays);
         var reason = gone ? "gone" : "failing";
-        var disabled = await db.Set<WebhookEndpoint>().Where(e => e.Id == endpoint.Id && e.Enabled && (gone || e.FailingSince <= failingSince))
+        var disabled = await db.Set<WebhookEndpoint>().Where(e => e.Id == endpointId && e.Enabled && (gone || e.FailingSince <= failingSince))
             .ExecuteUpdateAsync(s => s.SetProperty(e => e.Enabled, false).SetProperty(e => e.DisabledReason, reason).SetProperty(e => e.UpdatedAt, now), CancellationToken.None);
         if (disabled == 1)
         {
             metrics.Disabled.Add(1, new KeyValuePair<string, object?>("reason", reason));
-            logger.LogWarning("Webhook endpoint {EndpointId} disabled: {Reason}", endpoint.Id,
+            logger.LogWarning("Webhook endpoint {EndpointId} disabled: {Reason}", endpointId,
                 gone ? "the receiver answered 410 Gone" : $"its deliveries have failed for {options.Value.DisableAfterFailingDays} days");
         }
     }

@@ -20,9 +20,22 @@ internal sealed class WebhookSecrets(SecretProtector protector)
 
     public string Unprotect(string stored) => protector.Unprotect(stored, Purpose);
 
-    /// <summary>One <c>v1,</c> signature per secret, space-separated (two during a rotation's overlap).</summary>
-    public static string Sign(IEnumerable<string> secrets, string messageId, long timestamp, string body) =>
-        string.Join(' ', secrets.Select(s => "v1," + Signature(s, messageId, timestamp, body)));
+    /// <summary>
+    /// One <c>v1,</c> signature per secret, space-separated: the current secret's, then during a rotation's overlap the
+    /// previous one's and the current one's again. The repeat is for receivers on the StandardWebhooks .NET package
+    /// (1.1.2), whose <c>Verify</c> never checks the last entry of a list of several; verifiers that follow the
+    /// specification check every entry, so the duplicate costs them nothing.
+    /// </summary>
+    public static string Sign(IReadOnlyList<string> secrets, string messageId, long timestamp, string body)
+    {
+        var signatures = secrets.Select(s => "v1," + Signature(s, messageId, timestamp, body)).ToList();
+        if (signatures.Count > 1)
+        {
+            signatures.Add(signatures[0]);
+        }
+
+        return string.Join(' ', signatures);
+    }
 
     public static string Signature(string secret, string messageId, long timestamp, string body)
     {

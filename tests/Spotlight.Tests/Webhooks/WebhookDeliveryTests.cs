@@ -183,8 +183,11 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
         await WaitForDeliveryAsync(admin, endpoint, delivery, r => r.Status() == "succeeded");
 
         var received = Assert.Single(app.Receiver.At(url));
-        Assert.Equal(2, received.Signature.Split(' ').Length);
+        Assert.Equal(2, received.Signature.Split(' ').Distinct().Count()); // one signature per secret
         Assert.All(received.Signature.Split(' '), s => Assert.StartsWith("v1,", s, StringComparison.Ordinal));
+        Assert.All(new[] { secret, old }, key => Assert.Contains(
+            "v1," + WebhookSecrets.Signature(key, received.Id, long.Parse(received.Timestamp, System.Globalization.CultureInfo.InvariantCulture), received.Body),
+            received.Signature.Split(' ')));
         new StandardWebhook(secret).Verify(received.Body, received.Headers);
         new StandardWebhook(old).Verify(received.Body, received.Headers);
 
