@@ -10,7 +10,7 @@ namespace Spotlight.Webhooks;
 /// event (<see cref="WebhooksModule"/> maps them, one line each); <c>user.registered</c> and <c>user.deleted</c> are in the
 /// contract but no module raises an event for them yet, so they are accepted and not sent.
 /// </summary>
-public static class WebhookEventTypes
+internal static class WebhookEventTypes
 {
     public const string Test = "webhook.test";
 

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 namespace Spotlight.Webhooks;
 
 /// <summary>Instruments on the <c>Spotlight.Webhooks</c> meter.</summary>
-public sealed class WebhookMetrics
+internal sealed class WebhookMetrics
 {
     public WebhookMetrics(IMeterFactory meterFactory)
     {
