@@ -13,6 +13,16 @@ namespace Spotlight.Tests.Webhooks;
 /// </summary>
 public sealed class WebhookApp : SpotlightApp
 {
+    private readonly WebhookApp? _first;
+
+    public WebhookApp()
+    {
+    }
+
+    /// <summary>A second node on the first one's database, clock and receiver.</summary>
+    internal WebhookApp(WebhookApp first)
+        : base(first) => _first = first;
+
     public WebhookReceiver Receiver { get; private set; } = null!;
 
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
@@ -25,11 +35,45 @@ public sealed class WebhookApp : SpotlightApp
 
     public override async Task InitializeAsync()
     {
-        Receiver = await WebhookReceiver.StartAsync();
+        Receiver = _first?.Receiver ?? await WebhookReceiver.StartAsync();
         await base.InitializeAsync();
     }
 
-    protected override async Task DisposeFixtureAsync() => await Receiver.DisposeAsync();
+    protected override async Task DisposeFixtureAsync()
+    {
+        if (_first is null)
+        {
+            await Receiver.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Two nodes running the delivery job on one database when the store is PostgreSQL (one node on SQLite, which serves one).</summary>
+public sealed class WebhookNodes : IAsyncLifetime
+{
+    public WebhookApp First { get; } = new();
+
+    public WebhookApp? Second { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        await First.InitializeAsync();
+        if (TestDatabase.IsPostgres)
+        {
+            Second = new WebhookApp(First);
+            await Second.InitializeAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Second is not null)
+        {
+            await Second.DisposeAsync();
+        }
+
+        await First.DisposeAsync();
+    }
 }
 
 /// <summary>Calls of the admin webhooks API and waits on what the delivery job does.</summary>
