@@ -79,7 +79,7 @@ public sealed class RetryWebhookDelivery(SpotlightDb db, Platform.Audit.AuditLog
         delivery.Status = DeliveryStatus.Pending;
         delivery.NextAttemptAt = now;
         delivery.GiveUpAt = now; // one attempt: if it fails, the delivery is failed again rather than rescheduled
-        delivery.LockedUntil = null;
+        // The lease stays: an attempt under way finishes and records its result rather than racing a second send.
         audit.Add(db, "webhook.delivery_retried", "webhook", endpointId.ToString(), new { deliveryId });
         await db.SaveChangesAsync(cancellationToken);
         return WebhookDeliveryResponse.Of(delivery);
