@@ -12,6 +12,7 @@ using Spotlight.Platform.Commands;
 using Spotlight.Realtime;
 using Spotlight.Social;
 using Spotlight.Wallet;
+using Spotlight.Webhooks;
 
 // `Spotlight migrate`, `Spotlight backup --out F`, `Spotlight admin create ...` run a command instead of serving.
 var commandLine = CommandLine.Parse(args);
@@ -31,6 +32,7 @@ try
     builder.AddRealtime();
     builder.AddNotifications();
     builder.AddModeration();
+    builder.AddWebhooks();
     builder.AddAdmin();
 
     var app = builder.Build();
@@ -52,6 +54,7 @@ try
     app.MapRealtime();
     app.MapNotifications();
     app.MapModeration();
+    app.MapWebhooks();
     app.MapAdmin();
 
     await app.MigrateOnStartupAsync();

@@ -45,6 +45,7 @@ public static class AdminModule
             o.Conventions.AuthorizeFolder("/Money", AdminCookie.AdminPolicy);
             o.Conventions.AuthorizeFolder("/Payouts", AdminCookie.AdminPolicy);
             o.Conventions.AuthorizeFolder("/Creators", AdminCookie.AdminPolicy);
+            o.Conventions.AuthorizeFolder("/Webhooks", AdminCookie.AdminPolicy);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Denied");
             o.Conventions.ConfigureFilter(new EnrolmentGate());

@@ -96,6 +96,8 @@ public sealed partial class OpenApiTests(SpotlightApp app) : IClassFixture<Spotl
         "GET /api/v1/me 401 unauthorized", "GET /api/v1/me 401 token_expired", "GET /api/v1/me 401 token_stale",
         "POST /api/v1/wallet/topups 422 idempotency_key_reused", "GET /api/v1/wallet 429 rate_limited", "GET /api/v1/wallet 500 internal_error",
         "GET /api/v1/wallet 503 service_unavailable", "PATCH /api/v1/me 400 unknown_field", "PATCH /api/v1/me 400 malformed_json",
+        "POST /api/v1/admin/webhooks 400 url_not_allowed", "POST /api/v1/admin/webhooks 400 validation_failed",
+        "POST /api/v1/admin/webhooks/{id}/deliveries/{deliveryId}/retry 404 not_found", "POST /api/v1/admin/webhooks/{id}/deliveries/{deliveryId}/retry 409 webhook_disabled",
     ];
 
     private static JsonElement Operation(JsonElement document, string call)

@@ -13,7 +13,7 @@ public sealed class PublicSurfaceTests
     public const string UpdateVariable = "SPOTLIGHT_UPDATE_SURFACE";
 
     public static readonly TheoryData<string> Modules =
-        ["Identity", "Wallet", "Social", "Content", "Messaging", "Notifications", "Realtime", "Moderation", "Admin", "Platform", "Data", "Live", "Matching"];
+        ["Identity", "Wallet", "Social", "Content", "Messaging", "Notifications", "Realtime", "Moderation", "Admin", "Platform", "Data", "Live", "Matching", "Webhooks"];
 
     private static readonly Lazy<ModuleDefinition> Server = new(CompiledServer.Read);
 

@@ -129,5 +129,15 @@ internal static class OpenApiContract
         // Admin
         ["POST /api/v1/admin/users/{id}/ban"] = [new(403, "two_factor_required"), new(404, "not_found")],
         ["POST /api/v1/admin/reports/{id}/resolve"] = [new(400, "action_not_applicable"), new(403, "staff_account"), new(404, "not_found"), new(409, "already_resolved")],
+
+        // Webhooks for integrators
+        ["POST /api/v1/admin/webhooks"] = [new(400, "validation_failed", "url_not_allowed"), new(409, "webhook_limit_reached")],
+        ["GET /api/v1/admin/webhooks/{id}"] = [new(404, "not_found")],
+        ["PATCH /api/v1/admin/webhooks/{id}"] = [new(400, "validation_failed", "url_not_allowed"), new(404, "not_found")],
+        ["DELETE /api/v1/admin/webhooks/{id}"] = [new(404, "not_found")],
+        ["POST /api/v1/admin/webhooks/{id}/secret/rotate"] = [new(404, "not_found")],
+        ["GET /api/v1/admin/webhooks/{id}/deliveries"] = [new(404, "not_found")],
+        ["POST /api/v1/admin/webhooks/{id}/deliveries/{deliveryId}/retry"] = [new(404, "not_found"), new(409, "webhook_disabled")],
+        ["POST /api/v1/admin/webhooks/{id}/test"] = [new(404, "not_found"), new(409, "webhook_disabled")],
     };
 }
