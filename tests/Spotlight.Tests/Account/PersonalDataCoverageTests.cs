@@ -46,10 +46,12 @@ public sealed class PersonalDataCoverageTests(SpotlightApp app) : IClassFixture<
     ];
 
     private static bool LooksLikeAUser(IProperty property) =>
-        (property.ClrType == typeof(Guid) || property.ClrType == typeof(Guid?))
-        && (property.Name.EndsWith("UserId", StringComparison.Ordinal) || property.Name.EndsWith("CreatorId", StringComparison.Ordinal)
-            || property.Name.EndsWith("By", StringComparison.Ordinal) || PersonNames.Contains(property.Name)
-            || property.GetContainingForeignKeys().Any(fk => fk.PrincipalEntityType.ClrType == typeof(User)));
+        LooksLikeAUser(property.Name, property.ClrType, property.GetContainingForeignKeys().Any(fk => fk.PrincipalEntityType.ClrType == typeof(User)));
+
+    private static bool LooksLikeAUser(string name, Type type, bool referencesUsers) =>
+        (type == typeof(Guid) || type == typeof(Guid?))
+        && (referencesUsers || name.EndsWith("UserId", StringComparison.Ordinal) || name.EndsWith("CreatorId", StringComparison.Ordinal)
+            || name.EndsWith("By", StringComparison.Ordinal) || PersonNames.Contains(name));
 
     private static string Name(Type entity, string property) => $"{entity.FullName}.{property}";
 
@@ -96,11 +98,8 @@ public sealed class PersonalDataCoverageTests(SpotlightApp app) : IClassFixture<
     [Fact]
     public void The_rule_sees_a_new_table_with_a_user_id()
     {
-        // A stand-in model: an entity with a UserId the modules know nothing of is reported.
-        var builder = new ModelBuilder();
-        builder.Entity<Bookmark>().HasKey(b => b.Id);
-        var model = (IModel)builder.FinalizeModel();
-        var columns = model.GetEntityTypes().SelectMany(e => e.GetProperties().Where(LooksLikeAUser).Select(p => p.Name)).ToList();
+        // A stand-in entity the modules know nothing of: its user columns are seen, its other ids are not.
+        var columns = typeof(Bookmark).GetProperties().Where(p => LooksLikeAUser(p.Name, p.PropertyType, referencesUsers: false)).Select(p => p.Name).ToList();
         Assert.Equal(["OwnerId", "ReviewedBy", "UserId"], columns.Order(StringComparer.Ordinal).ToList());
     }
 

@@ -7,7 +7,7 @@ using Spotlight.Platform.Events;
 namespace Spotlight.Identity.Account;
 
 /// <summary>What ends at once when an account goes: every session on every node, and every hub connection.</summary>
-public sealed class AccountLockout(SessionRevoker sessions, UserEvents events)
+internal sealed class AccountLockout(SessionRevoker sessions, UserEvents events)
 {
     public async Task EnforceAsync(SpotlightDb db, Guid userId)
     {
@@ -23,7 +23,7 @@ public sealed class AccountLockout(SessionRevoker sessions, UserEvents events)
 /// committed: the sessions and the hub connections end on every node, and files go. Run again on a deleted account it
 /// erases whatever is left (idempotent), so an interrupted deletion can be finished by an admin.
 /// </summary>
-public sealed class AccountDeletion(
+internal sealed class AccountDeletion(
     SpotlightDb db,
     IEnumerable<IPersonalData> parts,
     AccountLockout lockout,

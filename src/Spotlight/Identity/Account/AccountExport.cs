@@ -4,7 +4,7 @@ using Spotlight.Platform;
 
 namespace Spotlight.Identity.Account;
 
-public static class AccountExportStatus
+internal static class AccountExportStatus
 {
     /// <summary>Requested; the export job has not finished the archive yet.</summary>
     public const string Pending = "pending";
@@ -22,7 +22,7 @@ public static class AccountExportStatus
 }
 
 /// <summary>A user's request for a copy of their data (GDPR), and what became of it. The archive lives in the data directory.</summary>
-public sealed class AccountExport
+internal sealed class AccountExport
 {
     public Guid Id { get; set; }
 
@@ -62,7 +62,7 @@ internal sealed class AccountExportConfiguration : IEntityTypeConfiguration<Acco
 }
 
 /// <summary>Where archives are kept: <c>&lt;data directory&gt;/exports/&lt;id&gt;.zip</c>, readable by the server's user only.</summary>
-public sealed class AccountExportFiles(DataDirectory dataDirectory)
+internal sealed class AccountExportFiles(DataDirectory dataDirectory)
 {
     public string Directory => dataDirectory.Combine("exports");
 

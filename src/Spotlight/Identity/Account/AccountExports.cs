@@ -14,7 +14,7 @@ public sealed record AccountExportResponse(Guid Id, string Status, string? Downl
 /// archive. A user may ask once a day (<see cref="Allowance"/>, counted from their last own request, on every node alike);
 /// an admin's request for them is audited and not counted.
 /// </summary>
-public sealed class RequestExport(SpotlightDb db, JobQueue jobs, AuditLog audit, TimeProvider time)
+internal sealed class RequestExport(SpotlightDb db, JobQueue jobs, AuditLog audit, TimeProvider time)
 {
     public static readonly TimeSpan Allowance = TimeSpan.FromDays(1);
 
@@ -49,7 +49,7 @@ public sealed class RequestExport(SpotlightDb db, JobQueue jobs, AuditLog audit,
 }
 
 /// <summary><c>GET /me/exports/{id}</c>: the caller's export (anyone else's is 404), with a signed link once it is ready.</summary>
-public sealed class ReadExport(SpotlightDb db, ExportLinks links, TimeProvider time)
+internal sealed class ReadExport(SpotlightDb db, ExportLinks links, TimeProvider time)
 {
     public static readonly Refusal NotFound = Refusal.NotFound("You have no export with this id.");
 
@@ -78,7 +78,7 @@ public sealed class ReadExport(SpotlightDb db, ExportLinks links, TimeProvider t
 /// claimed in one conditional update, so of two racing downloads one gets the file and the other 410
 /// <c>export_gone</c>, as does every later try. The file is removed as the download closes it.
 /// </summary>
-public sealed class DownloadExport(SpotlightDb db, ExportLinks links, AccountExportFiles files, AuditLog audit, TimeProvider time)
+internal sealed class DownloadExport(SpotlightDb db, ExportLinks links, AccountExportFiles files, AuditLog audit, TimeProvider time)
 {
     public static readonly Refusal Invalid = Refusal.Forbidden("export_link_invalid", "This download link is not valid: use the downloadUrl of GET /api/v1/me/exports/{id} as it is.");
 

@@ -15,7 +15,7 @@ public sealed record DeleteAccountRequest(string? Password, string? TotpCode);
 /// password change's, counted toward the lockout) and, when TOTP is on, a current code or a recovery code (missing: 403
 /// <c>two_factor_required</c>, as every step-up; wrong: a field refusal on <c>totpCode</c>).
 /// </summary>
-public sealed class DeleteAccount(SpotlightDb db, PasswordCheck passwords, TwoFactor twoFactor, AccountDeletion deletion)
+internal sealed class DeleteAccount(SpotlightDb db, PasswordCheck passwords, TwoFactor twoFactor, AccountDeletion deletion)
 {
     public static readonly Refusal TwoFactorRequired = Refusal.Forbidden(SecondFactorRequirement.Code,
         "This account uses two-factor authentication: send totpCode (a current code or a recovery code) to delete it.");
@@ -71,7 +71,7 @@ public sealed class DeleteAccount(SpotlightDb db, PasswordCheck passwords, TwoFa
 }
 
 /// <summary><c>DELETE /admin/users/{id}</c> and the console: an admin deletes an account (again: finishes an interrupted deletion).</summary>
-public sealed class AdminDeleteAccount(AccountDeletion deletion)
+internal sealed class AdminDeleteAccount(AccountDeletion deletion)
 {
     public static readonly Refusal CannotDeleteSelf = IdentityRefusals.BadRequest("cannot_delete_self",
         "Delete your own account with DELETE /api/v1/me (it asks for your password).");

@@ -12,7 +12,7 @@ namespace Spotlight.Identity.Account;
 /// changed id or expiry is refused, and every node signs and checks alike. The link is the credential (it opens in a browser,
 /// without the bearer token), so it works once (the archive is claimed by the download) and until its expiry.
 /// </summary>
-public sealed class ExportLinks(PlatformSecrets secrets)
+internal sealed class ExportLinks(PlatformSecrets secrets)
 {
     private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, secrets.EncryptionKey, 32, info: "spotlight account export links"u8.ToArray());
 
