@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Platform.Audit;
+using Spotlight.Content.Media;
 using Spotlight.Social;
+using Spotlight.Tests.Content.Media;
 using Spotlight.Tests.Content.Posts;
 using Spotlight.Tests.Identity;
 using Spotlight.Tests.Infrastructure;
@@ -73,7 +75,10 @@ public sealed class AccountDeletionTests(AccountApp app) : IClassFixture<Account
         var friend = await app.CreateUserAsync();
         var user = await app.CreateUserAsync();
         var creatorsPost = await PostsApp.PostIdAsync(creator, new { text = "hello fans", visibility = "public" });
-        var ownPost = await PostsApp.PostIdAsync(user, new { text = "my own post", visibility = "public" });
+        var media = (await user.Client.UploadOkAsync(MediaSamples.Jpeg(), "me.jpg", "image/jpeg")).GetProperty("id").GetString()!;
+        await user.Client.WaitProcessedAsync(media);
+        var ownPost = await PostsApp.PostIdAsync(user, new { text = "my own post", visibility = "public", mediaIds = new[] { media } });
+        var storageKey = await app.WithDbAsync(db => db.Set<MediaItem>().Where(m => m.Id == Guid.Parse(media)).Select(m => m.StorageKey).SingleAsync());
         var comment = await PostsApp.CommentAsync(user, creatorsPost, "nice one");
         var reply = await PostsApp.CommentAsync(friend, creatorsPost, "agreed", comment);
         await PostsApp.CommentAsync(friend, creatorsPost, "first!");
@@ -87,6 +92,12 @@ public sealed class AccountDeletionTests(AccountApp app) : IClassFixture<Account
         Assert.Equal(HttpStatusCode.Accepted, (await AccountApp.DeleteAsync(user)).StatusCode);
 
         await (await friend.Client.GetAsync($"/api/v1/posts/{ownPost}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await (await friend.Client.GetAsync($"/api/v1/media/{media}")).ShouldBeProblemAsync(HttpStatusCode.NotFound, "not_found");
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            Assert.Null(await scope.ServiceProvider.GetRequiredService<IMediaStore>().OpenAsync(storageKey, CancellationToken.None)); // the bytes went too
+        }
+
         var post = await (await friend.Client.GetAsync($"/api/v1/posts/{creatorsPost}")).ShouldBeAsync(HttpStatusCode.OK);
         Assert.Equal(0, post.GetProperty("likeCount").GetInt32());
         Assert.Equal(1, post.GetProperty("commentCount").GetInt32()); // the friend's top-level comment; the reply went with its parent
