@@ -129,6 +129,17 @@ public sealed class AccountExportTests(AccountApp app) : IClassFixture<AccountAp
         await (await Anonymous.GetAsync(url)).ShouldBeProblemAsync(HttpStatusCode.Gone, "export_link_expired");
         var fresh = await app.SignInAsync(user);
         Assert.Equal("expired", (await (await fresh.Client.GetAsync($"/api/v1/me/exports/{id}")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
+
+        // The hourly sweep removes the archive nobody downloaded.
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(app.DataDirectory, "exports"), id.ToString("N") + ".zip"));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var sweep = scope.ServiceProvider.GetServices<Spotlight.Platform.Jobs.IJobHandler>().Single(j => j.Type == "account-export-sweep");
+            await sweep.RunAsync(new Spotlight.Platform.Jobs.JobRun(Guid.NewGuid(), sweep.Type, null, 1), CancellationToken.None);
+        }
+
+        Assert.Empty(Directory.GetFiles(Path.Combine(app.DataDirectory, "exports"), id.ToString("N") + "*"));
+        Assert.Equal("expired", (await (await fresh.Client.GetAsync($"/api/v1/me/exports/{id}")).ShouldBeAsync(HttpStatusCode.OK)).GetProperty("status").GetString());
     }
 
     private static Guid ExportId(string url) => Guid.Parse(url.Split('/')[5]);

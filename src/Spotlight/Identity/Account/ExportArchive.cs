@@ -103,7 +103,10 @@ internal sealed class AccountExportJob(SpotlightDb db, IEnumerable<IPersonalData
     }
 }
 
-/// <summary>Every hour: archives not downloaded in time are removed and their exports marked expired.</summary>
+/// <summary>
+/// Every hour: archives not downloaded in time are removed and their exports marked expired; an export still pending a day
+/// after it was asked for (its job gave up) is marked failed, and whatever it left half-written is removed.
+/// </summary>
 internal sealed class AccountExportSweepJob(SpotlightDb db, AccountExportFiles files, TimeProvider time) : IJobHandler
 {
     public string Type => "account-export-sweep";
@@ -118,6 +121,18 @@ internal sealed class AccountExportSweepJob(SpotlightDb db, AccountExportFiles f
             // Conditional: a download that claimed it meanwhile keeps its file until the download closes it.
             if (await db.Set<AccountExport>().Where(e => e.Id == id && e.Status == AccountExportStatus.Ready)
                     .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, AccountExportStatus.Expired), cancellationToken) == 1)
+            {
+                files.Delete(id);
+            }
+        }
+
+        var givenUp = now - TimeSpan.FromDays(1);
+        var stuck = await db.Set<AccountExport>().Where(e => e.Status == AccountExportStatus.Pending && e.RequestedAt < givenUp)
+            .Select(e => e.Id).Take(500).ToListAsync(cancellationToken);
+        foreach (var id in stuck)
+        {
+            if (await db.Set<AccountExport>().Where(e => e.Id == id && e.Status == AccountExportStatus.Pending)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.Status, AccountExportStatus.Failed), cancellationToken) == 1)
             {
                 files.Delete(id);
             }
