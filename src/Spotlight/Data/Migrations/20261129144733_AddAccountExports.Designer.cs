@@ -11,7 +11,7 @@ using Spotlight.Data;
 namespace Spotlight.Data.Migrations
 {
     [DbContext(typeof(SpotlightDb))]
-    [Migration("20261129140631_AddAccountExports")]
+    [Migration("20261129144733_AddAccountExports")]
     partial class AddAccountExports
     {
         /// <inheritdoc />
