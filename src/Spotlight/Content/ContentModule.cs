@@ -2,6 +2,7 @@ using Spotlight.Content.Discovery;
 using Spotlight.Content.Media;
 using Spotlight.Content.Posts;
 using Spotlight.Content.Unlocks;
+using Spotlight.Identity.Account;
 
 namespace Spotlight.Content;
 
@@ -17,6 +18,7 @@ public static class ContentModule
         PostsFeature.Add(builder);
         UnlocksFeature.Add(builder);
         DiscoveryFeature.Add(builder);
+        builder.Services.AddPersonalData<ContentPersonalData>();
         return builder;
     }
 

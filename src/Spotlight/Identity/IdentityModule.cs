@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
+using Spotlight.Identity.Account;
 using Spotlight.Identity.Accounts;
 using Spotlight.Identity.Administration;
 using Spotlight.Identity.Creators;
@@ -90,6 +91,7 @@ public static class IdentityModule
         services.AddScoped<DisableTwoFactor>();
         services.AddScoped<NewRecoveryCodes>();
         services.AddAdminUsers();
+        services.AddAccountData();
         services.AddCreatorOnboarding();
         services.AddStaffConsole();
         services.AddPasskeys(builder.Configuration, identity);
@@ -153,6 +155,7 @@ public static class IdentityModule
         me.MapPatch("/", UpdateMeAsync).WithName("UpdateMe").WithSummary("Change displayName, bio or avatarUrl");
 
         app.MapAdminGroup().MapAdminUsers();
+        app.MapAccountData();
         app.MapCreatorOnboarding();
         return app;
     }

@@ -31,6 +31,9 @@ public sealed class User : IdentityUser<Guid>
     /// <summary>When a suspension ends (a ban with an end); null with <see cref="BannedAt"/> set: banned for good.</summary>
     public DateTime? BannedUntil { get; set; }
 
+    /// <summary>When the account was deleted (anonymized, its data erased); the row stays so the ledger still names it.</summary>
+    public DateTime? DeletedAt { get; set; }
+
     public int FollowerCount { get; set; }
 
     public int FollowingCount { get; set; }

@@ -9,6 +9,9 @@ public sealed record UserBanned(Guid UserId, DateTime? Until) : IDomainEvent;
 public interface IUserEventsListener
 {
     Task UserBannedAsync(Guid userId);
+
+    /// <summary>An account was deleted: by default what a ban does at once (its connections closed on every node).</summary>
+    Task UserDeletedAsync(Guid userId) => UserBannedAsync(userId);
 }
 
 /// <summary>Tells the listeners other modules registered; Identity does not know who they are.</summary>
@@ -19,6 +22,14 @@ public sealed class UserEvents(IEnumerable<IUserEventsListener> listeners)
         foreach (var listener in listeners)
         {
             await listener.UserBannedAsync(userId);
+        }
+    }
+
+    public async Task DeletedAsync(Guid userId)
+    {
+        foreach (var listener in listeners)
+        {
+            await listener.UserDeletedAsync(userId);
         }
     }
 }

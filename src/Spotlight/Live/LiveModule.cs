@@ -1,3 +1,4 @@
+using Spotlight.Identity.Account;
 using Spotlight.Platform.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spotlight.Live.LiveKit;
@@ -20,6 +21,7 @@ public static class LiveModule
         // The resilience pipeline bounds each call (LiveKit:RoomServiceTimeout), so the client itself never times out first.
         services.AddHttpClient<LiveKitRoomService>(c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddScoped<ReceiveLiveKitWebhook>();
+        services.AddPersonalData<LivePersonalData>();
         services.AddJob<LiveKitWebhookCleanupJob>(every: TimeSpan.FromHours(1));
         LivesFeature.Add(services, builder.Configuration);
         Leaderboards.LeaderboardsFeature.Add(services, builder.Configuration);

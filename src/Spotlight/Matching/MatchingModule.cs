@@ -1,3 +1,4 @@
+using Spotlight.Identity.Account;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,7 @@ public static class MatchingModule
         // "next" every two seconds, not for a script churning the queue.
         services.PostConfigure<RateLimitOptions>(o => o.Policies.TryAdd(JoinPolicy, new RateLimitPolicy { Limit = 30, WindowSeconds = 60 }));
         services.AddScoped<MatchQueue>();
+        services.AddPersonalData<MatchingPersonalData>();
         services.AddScoped<JoinQueue>();
         services.AddScoped<LeaveQueue>();
         services.AddScoped<NextMatch>();

@@ -1,3 +1,4 @@
+using Spotlight.Identity.Account;
 using Spotlight.Messaging.Attachments;
 using Spotlight.Messaging.Conversations;
 using Spotlight.Messaging.Messages;
@@ -21,6 +22,7 @@ public static class MessagingModule
             .ServedAsValue();
         services.AddSingleton<MessagingMetrics>();
         services.AddScoped<ConversationReader>();
+        services.AddPersonalData<MessagingPersonalData>();
         services.AddScoped<NewMembers>();
         services.AddScoped<CreateConversation>();
         services.AddScoped<ListConversations>();

@@ -1,3 +1,4 @@
+using Spotlight.Identity.Account;
 using Spotlight.Identity;
 using Spotlight.Moderation.Queue;
 using Spotlight.Moderation.Reports;
@@ -15,6 +16,7 @@ public static class ModerationModule
         services.AddScoped<ReportTargetRegistry>();
         services.AddScoped<IReportTarget, UserReportTarget>();
         services.AddScoped<FileReport>();
+        services.AddPersonalData<ModerationPersonalData>();
         services.AddScoped<ModerationQueue>();
         services.AddScoped<ResolveCase>();
         return builder;

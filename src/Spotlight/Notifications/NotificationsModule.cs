@@ -1,3 +1,4 @@
+using Spotlight.Identity.Account;
 using Spotlight.Messaging.Messages;
 using Spotlight.Moderation;
 using Spotlight.Notifications.Delivery;
@@ -26,6 +27,7 @@ public static class NotificationsModule
         var options = builder.Configuration.ReadSettings<NotificationOptions>(NotificationOptions.Section); // the delivery job's interval
         services.AddSingleton<NotificationMetrics>();
         services.AddScoped<Notifier>();
+        services.AddPersonalData<NotificationsPersonalData>();
         services.AddScoped<ListNotifications>();
         services.AddScoped<CountUnreadNotifications>();
         services.AddScoped<MarkNotificationsRead>();

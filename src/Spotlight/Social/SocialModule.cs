@@ -1,3 +1,4 @@
+using Spotlight.Identity.Account;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Spotlight.Platform.Errors;
@@ -17,6 +18,7 @@ public static class SocialModule
         var services = builder.Services;
         services.AddScoped<IBlockList, BlockList>();
         services.AddScoped<IFollowGraph, FollowGraph>();
+        services.AddPersonalData<SocialPersonalData>();
         services.AddSingleton<SocialMetrics>();
         services.AddScoped<GetProfile>();
         services.AddScoped<FollowUser>();

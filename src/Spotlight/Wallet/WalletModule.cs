@@ -1,3 +1,4 @@
+using Spotlight.Identity.Account;
 using Spotlight.Platform.RateLimiting;
 using Spotlight.Identity;
 using Spotlight.Platform;
@@ -30,6 +31,7 @@ public static class WalletModule
         services.AddSingleton<IRevenueSplits, ConfiguredRevenueSplits>();
         services.AddSingleton<LedgerWriter>();
         services.AddScoped<CreatorSale>();
+        services.AddPersonalData<WalletPersonalData>();
         services.AddScoped<Counterparties>();
         // One handler per use case (the endpoints and the console's pages are adapters over them), and the reads.
         services.AddScoped<SendGift>();

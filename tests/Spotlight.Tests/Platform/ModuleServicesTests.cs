@@ -25,6 +25,7 @@ public sealed class ModuleServicesTests(ServiceRegistrationsApp app) : IClassFix
         "Spotlight.Realtime.Fanout.ISignalDelivery", // features deliver their own signals that crossed nodes
         "Spotlight.Platform.Storage.IUserStorage", // each feature that stores a user's files counts them toward one quota
         "Spotlight.Moderation.IReportTarget", // each module makes its own things reportable and moderatable
+        "Spotlight.Identity.Account.IPersonalData", // each module exports and erases its own share of a user's data (GDPR)
         "Spotlight.Realtime.Hub.IConversationCommands", // the module that owns conversations carries out the hub's conversation methods
         "Spotlight.Realtime.Presence.IPresenceAudience", // modules that know relationships say who sees a user's presence
         "Spotlight.Realtime.Live.ILiveAccess", // the module that runs lives says who may join a live's room on the hub

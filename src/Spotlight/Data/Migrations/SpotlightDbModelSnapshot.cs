@@ -350,6 +350,37 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("PostUnlocks", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Identity.Account.AccountExport", b =>
+                {
+                    b.Property<Guid>("Id");
+
+                    b.Property<bool>("ByAdmin");
+
+                    b.Property<DateTime?>("DownloadedAt");
+
+                    b.Property<DateTime?>("ExpiresAt");
+
+                    b.Property<DateTime?>("ReadyAt");
+
+                    b.Property<DateTime>("RequestedAt");
+
+                    b.Property<long?>("Size");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16);
+
+                    b.Property<Guid>("UserId");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "ExpiresAt");
+
+                    b.HasIndex("UserId", "RequestedAt");
+
+                    b.ToTable("account_exports", (string)null);
+                });
+
             modelBuilder.Entity("Spotlight.Identity.Accounts.OneTimeToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -590,6 +621,8 @@ namespace Spotlight.Data.Migrations
                         .IsConcurrencyToken();
 
                     b.Property<DateTime>("CreatedAt");
+
+                    b.Property<DateTime?>("DeletedAt");
 
                     b.Property<string>("DisplayName")
                         .HasMaxLength(50);
@@ -2060,6 +2093,15 @@ namespace Spotlight.Data.Migrations
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<System.Guid>", b =>
+                {
+                    b.HasOne("Spotlight.Identity.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Identity.Account.AccountExport", b =>
                 {
                     b.HasOne("Spotlight.Identity.User", null)
                         .WithMany()

@@ -65,13 +65,19 @@ public sealed class LiveRemoval(LiveRooms rooms, IRealtimeSender sender, LiveKit
 /// asks LiveKit to disconnect them: one <c>RemoveParticipant</c> per live they are in, not per live on. A join LiveKit has
 /// not reported yet is caught when it is (<see cref="RemovedViewersStayOut"/>); the first LiveKit failure ends the
 /// sweep, logged. Their hub connections are closed by Realtime on the ban; they are taken out of every live room all the same.
+/// A deleted account leaves every live the same way.
 /// </summary>
 internal sealed class BanRemovesFromLives(SpotlightDb db, LiveRemoval removal, LiveRooms rooms, LiveEnding ending, LiveKitRoomService livekit, ILogger<BanRemovesFromLives> logger)
-    : IDomainEventHandler<UserBanned>
+    : IDomainEventHandler<UserBanned>, IDomainEventHandler<Identity.Account.UserDeleted>
 {
-    public async Task HandleAsync(UserBanned domainEvent, EventContext context, CancellationToken cancellationToken)
+    public Task HandleAsync(Identity.Account.UserDeleted domainEvent, EventContext context, CancellationToken cancellationToken) =>
+        LeaveEveryLiveAsync(domainEvent.UserId, cancellationToken);
+
+    public Task HandleAsync(UserBanned domainEvent, EventContext context, CancellationToken cancellationToken) =>
+        LeaveEveryLiveAsync(domainEvent.UserId, cancellationToken);
+
+    private async Task LeaveEveryLiveAsync(Guid userId, CancellationToken cancellationToken)
     {
-        var userId = domainEvent.UserId;
         await rooms.PublishRemovalAsync(null, userId, cancellationToken);
         var lives = await db.Set<LiveSession>().AsNoTracking().Where(l => l.Status == LiveStatus.Live).OrderBy(l => l.Id).ToListAsync(cancellationToken);
         foreach (var live in lives.Where(l => l.CreatorId == userId))

@@ -36,6 +36,7 @@ internal static class LivesFeature
         services.AddScoped<ListLivesOnAir>();
         services.AddScoped<ReadLiveViewers>();
         services.AddEventHandler<Identity.UserBanned, BanRemovesFromLives>();
+        services.AddEventHandler<Identity.Account.UserDeleted, BanRemovesFromLives>();
         services.AddEventHandler<Social.UserBlocked, BlockRemovesFromLive>();
         services.AddEventHandler<LiveKitParticipantJoined, RemovedViewersStayOut>();
         // The hub's JoinLive asks the same rules as POST /live/{id}/join; watchers hear viewer counts and the end.

@@ -66,6 +66,14 @@ internal static class OpenApiContract
         ["POST /api/v1/auth/passkeys/login/finish"] = [new(401, "invalid_passkey"), new(403, "account_banned")],
         ["GET /api/v1/users/{handle}"] = [new(404, "not_found")],
 
+        // Account (export and deletion)
+        ["DELETE /api/v1/me"] = [new(400, "validation_failed"), new(403, "two_factor_required"), new(404, "not_found")],
+        ["POST /api/v1/me/export"] = [new(429, "rate_limited")],
+        ["GET /api/v1/me/exports/{id}"] = [new(404, "not_found")],
+        ["GET /api/v1/me/exports/{id}/download"] = [new(403, "export_link_invalid"), new(410, "export_link_expired", "export_gone")],
+        ["DELETE /api/v1/admin/users/{id}"] = [new(400, "cannot_delete_self"), new(404, "not_found")],
+        ["POST /api/v1/admin/users/{id}/export"] = [new(404, "not_found")],
+
         // Wallet and money
         ["POST /api/v1/payments/webhooks/{provider}"] = [new(400, "invalid_signature", "invalid_payload"), new(503, "provider_not_configured")],
         ["POST /api/v1/wallet/topups"] = [new(422, "idempotency_key_reused")],

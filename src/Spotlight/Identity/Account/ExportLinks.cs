@@ -1,0 +1,38 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Spotlight.Platform.Security;
+
+namespace Spotlight.Identity.Account;
+
+/// <summary>
+/// Signed download links for export archives: <c>/api/v1/me/exports/{id}/download?expires=&lt;unix&gt;&amp;signature=…</c>, an
+/// HMAC-SHA256 over the id and the expiry with a key derived from the platform's encryption key (HKDF, its own label), so a
+/// changed id or expiry is refused, and every node signs and checks alike. The link is the credential (it opens in a browser,
+/// without the bearer token), so it works once (the archive is claimed by the download) and until its expiry.
+/// </summary>
+internal sealed class ExportLinks(PlatformSecrets secrets)
+{
+    private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, secrets.EncryptionKey, 32, info: "spotlight account export links"u8.ToArray());
+
+    public string UrlFor(Guid exportId, DateTime expiresAt)
+    {
+        var expires = new DateTimeOffset(expiresAt, TimeSpan.Zero).ToUnixTimeSeconds();
+        return $"/api/v1/me/exports/{exportId}/download?expires={expires.ToString(CultureInfo.InvariantCulture)}&signature={Sign(exportId, expires)}";
+    }
+
+    /// <summary>Whether the signature is the one this server made for this id and expiry (compared in fixed time).</summary>
+    public bool IsAuthentic(Guid exportId, long expires, string? signature)
+    {
+        if (string.IsNullOrEmpty(signature) || signature.Length > 64)
+        {
+            return false;
+        }
+
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(exportId, expires)), Encoding.ASCII.GetBytes(signature));
+    }
+
+    private string Sign(Guid exportId, long expires) =>
+        Base64Url.EncodeToString(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"{exportId:N}.{expires.ToString(CultureInfo.InvariantCulture)}")));
+}
