@@ -11,8 +11,8 @@ using Spotlight.Data;
 namespace Spotlight.Data.Migrations
 {
     [DbContext(typeof(SpotlightDb))]
-    [Migration("20261129144733_AddAccountExports")]
-    partial class AddAccountExports
+    [Migration("20261129145813_RateLimitCountersUnlogged")]
+    partial class RateLimitCountersUnlogged
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -1988,6 +1988,95 @@ namespace Spotlight.Data.Migrations
                     b.ToTable("wallet_topups", (string)null);
                 });
 
+            modelBuilder.Entity("Spotlight.Webhooks.WebhookDelivery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<int>("Attempts");
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<DateTime?>("DeliveredAt");
+
+                    b.Property<Guid>("EndpointId");
+
+                    b.Property<Guid>("EventId");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(100);
+
+                    b.Property<DateTime>("GiveUpAt");
+
+                    b.Property<DateTime?>("LastAttemptAt");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1000);
+
+                    b.Property<int?>("LatencyMs");
+
+                    b.Property<DateTime?>("LockedUntil");
+
+                    b.Property<DateTime>("NextAttemptAt");
+
+                    b.Property<string>("Payload")
+                        .IsRequired();
+
+                    b.Property<int?>("ResponseCode");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20);
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("EndpointId", "EventId")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "NextAttemptAt");
+
+                    b.ToTable("webhook_deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("Spotlight.Webhooks.WebhookEndpoint", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd();
+
+                    b.Property<DateTime>("CreatedAt");
+
+                    b.Property<string>("DisabledReason")
+                        .HasMaxLength(50);
+
+                    b.Property<bool>("Enabled");
+
+                    b.Property<string>("Events")
+                        .IsRequired()
+                        .HasMaxLength(1000);
+
+                    b.Property<DateTime?>("FailingSince");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(500);
+
+                    b.Property<DateTime?>("PreviousSecretExpiresAt");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(500);
+
+                    b.Property<DateTime>("UpdatedAt");
+
+                    b.Property<string>("Url")
+                        .IsRequired()
+                        .HasMaxLength(2000);
+
+                    b.HasKey("Id");
+
+                    b.ToTable("webhook_endpoints", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<System.Guid>", b =>
                 {
                     b.HasOne("Spotlight.Identity.User", null)
@@ -2288,6 +2377,15 @@ namespace Spotlight.Data.Migrations
                         .WithMany()
                         .HasForeignKey("TransactionId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Spotlight.Webhooks.WebhookDelivery", b =>
+                {
+                    b.HasOne("Spotlight.Webhooks.WebhookEndpoint", null)
+                        .WithMany()
+                        .HasForeignKey("EndpointId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 #pragma warning restore 612, 618
