@@ -10,8 +10,9 @@ namespace Spotlight.Matching;
 
 /// <summary>
 /// Ends a match once, whoever ends it: a conditional update from "on", <c>matchEnded</c> staged to both members in the
-/// same transaction, then (after the commit) LiveKit's room deleted so the partner's call drops too — best effort, within
-/// <c>LiveKit:RoomServiceTimeout</c>, a failure logged (LiveKit closes an empty room by itself).
+/// same transaction. Deleting LiveKit's room (so the partner's call drops too) is a separate step after the commit — best
+/// effort, within <c>LiveKit:RoomServiceTimeout</c>, a failure logged (LiveKit closes an empty room by itself) — so a
+/// caller can put work that must not wait for LiveKit (<c>next</c>'s re-queue) between the two.
 /// </summary>
 internal sealed class MatchEnding(SpotlightDb db, MatchAnnouncer announcer, LiveKitRoomService rooms, TimeProvider time, ILogger<MatchEnding> logger)
 {
@@ -20,41 +21,41 @@ internal sealed class MatchEnding(SpotlightDb db, MatchAnnouncer announcer, Live
         db.Set<Match>().AsNoTracking().SingleOrDefaultAsync(m => m.Id == matchId && (m.UserA == memberId || m.UserB == memberId), cancellationToken);
 
     /// <summary>True when this call ended it, false when it had already ended.</summary>
-    public async Task<bool> EndAsync(Match match, string reason, bool deleteRoom, CancellationToken cancellationToken)
+    public async Task<bool> EndAsync(Match match, string reason, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
-        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ended = await db.Set<Match>().Where(m => m.Id == match.Id && m.EndedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.EndedAt, now).SetProperty(m => m.EndReason, reason), cancellationToken);
+        if (ended == 0)
         {
-            var ended = await db.Set<Match>().Where(m => m.Id == match.Id && m.EndedAt == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.EndedAt, now).SetProperty(m => m.EndReason, reason), cancellationToken);
-            if (ended == 0)
-            {
-                return false;
-            }
-
-            await announcer.StageEndedAsync(db, match, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            return false;
         }
 
-        if (deleteRoom)
-        {
-            try
-            {
-                await rooms.DeleteRoomAsync(match.RoomName, CancellationToken.None); // bounded by the room service itself
-            }
-            catch (Exception failure) when (failure is LiveKitUnavailableException or LiveKitRequestException)
-            {
-                logger.LogWarning(failure, "The LiveKit room {Room} of match {MatchId} was not deleted", match.RoomName, match.Id);
-            }
-        }
-
+        await announcer.StageEndedAsync(db, match, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Deletes the ended match's LiveKit room; a failure is logged, not thrown.</summary>
+    public async Task DeleteRoomAsync(Match match)
+    {
+        try
+        {
+            await rooms.DeleteRoomAsync(match.RoomName, CancellationToken.None); // bounded by the room service itself
+        }
+        catch (Exception failure) when (failure is LiveKitUnavailableException or LiveKitRequestException)
+        {
+            logger.LogWarning(failure, "The LiveKit room {Room} of match {MatchId} was not deleted", match.RoomName, match.Id);
+        }
     }
 }
 
 /// <summary>
 /// <c>POST /match/{matchId}/next</c>: ends the match (if still on) and puts the caller back in the queue with the filters
-/// they were matched with (202, as a join). Only its two members; anyone else 404.
+/// they were matched with (202, as a join), then deletes the old room. Only its two members; anyone else 404. The
+/// re-queue comes before the room's deletion so that LiveKit's round trip (up to <c>LiveKit:RoomServiceTimeout</c> with
+/// its retries when LiveKit is slow or down) never delays the next pairing (bench/matching).
 /// </summary>
 internal sealed class NextMatch(MatchEnding ending, MatchQueue queue)
 {
@@ -70,8 +71,14 @@ internal sealed class NextMatch(MatchEnding ending, MatchQueue queue)
             return refused;
         }
 
-        await ending.EndAsync(match, MatchEndReasons.Next, deleteRoom: true, cancellationToken);
-        return await queue.EnterAsync(callerId, match.FiltersOf(callerId), cancellationToken);
+        var ended = await ending.EndAsync(match, MatchEndReasons.Next, cancellationToken);
+        var queued = await queue.EnterAsync(callerId, match.FiltersOf(callerId), cancellationToken);
+        if (ended)
+        {
+            await ending.DeleteRoomAsync(match);
+        }
+
+        return queued;
     }
 }
 
@@ -98,7 +105,11 @@ internal sealed class ReportMatch(MatchEnding ending, FileReport reports)
             return filed;
         }
 
-        await ending.EndAsync(match, MatchEndReasons.Report, deleteRoom: true, cancellationToken);
+        if (await ending.EndAsync(match, MatchEndReasons.Report, cancellationToken))
+        {
+            await ending.DeleteRoomAsync(match);
+        }
+
         return filed;
     }
 }
@@ -116,7 +127,7 @@ internal sealed class RoomFinishedEndsMatch(SpotlightDb db, MatchEnding ending) 
         var match = await db.Set<Match>().AsNoTracking().SingleOrDefaultAsync(m => m.RoomName == domainEvent.Room && m.EndedAt == null, cancellationToken);
         if (match is not null)
         {
-            await ending.EndAsync(match, MatchEndReasons.RoomFinished, deleteRoom: false, cancellationToken);
+            await ending.EndAsync(match, MatchEndReasons.RoomFinished, cancellationToken);
         }
     }
 }

@@ -25,7 +25,8 @@ internal sealed class Matchmaker(SpotlightDb db, DatabaseOptions database, IBloc
     public async Task<bool> RunAsync(CancellationToken cancellationToken)
     {
         // Most passes find nobody to pair: say so without taking the lock (a join after this read nudges a pass of its own).
-        if (await db.Set<QueueEntry>().Take(2).CountAsync(cancellationToken) < 2)
+        // Ordered (on the JoinedAt index) only so that EF does not warn of a row limit without an order on every start.
+        if (await db.Set<QueueEntry>().OrderBy(q => q.JoinedAt).Take(2).CountAsync(cancellationToken) < 2)
         {
             return false;
         }

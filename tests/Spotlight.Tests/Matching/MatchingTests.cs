@@ -200,6 +200,34 @@ public sealed class MatchingTests(LiveKitApp app) : IClassFixture<LiveKitApp>
         await bob.LeaveQueueAsync();
     }
 
+    [ToolFact("node", "npm")]
+    public async Task Next_pairs_the_caller_again_without_waiting_for_LiveKit_to_delete_the_old_room()
+    {
+        var region = Matchmaking.UniqueRegion();
+        var (ann, bob, carol) = (await app.CreateUserAsync(), await app.CreateUserAsync(), await app.CreateUserAsync());
+        await using var annHub = await app.ConnectHubAsync(ann);
+        await using var bobHub = await app.ConnectHubAsync(bob);
+        await using var carolHub = await app.ConnectHubAsync(carol);
+        await ann.QueueAsync(region);
+        await bob.QueueAsync(region);
+        var first = await annHub.WaitForAsync("matched");
+        await carol.QueueAsync(region); // waits alone until ann is free again
+        // LiveKit answers DeleteRoom too slowly: every attempt times out, retried until LiveKit:RoomServiceTimeout.
+        await app.ControlRoomServiceAsync(new Dictionary<string, string[]>(), delayMs: 5000);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var next = ann.Client.PostAsync($"/api/v1/match/{first.GetProperty("matchId").GetGuid()}/next", null);
+        var second = await annHub.WaitForAsync("matched", m => m.GetProperty("partner").GetProperty("id").GetGuid() == carol.Id);
+
+        Assert.True(clock.Elapsed < LiveKitApp.RoomServiceTimeout, $"ann was paired again after {clock.Elapsed}, once LiveKit had given up on the old room");
+        Assert.False(next.IsCompleted); // the answer still waits for the room's deletion
+        Assert.Equal(second.GetProperty("matchId").GetGuid(), (await carolHub.WaitForAsync("matched")).GetProperty("matchId").GetGuid());
+        await (await next).ShouldBeAsync(HttpStatusCode.Accepted);
+        Assert.Contains(await app.RoomServiceCallsAsync(), c => c.GetProperty("method").GetString() == "DeleteRoom"
+            && c.GetProperty("body").GetProperty("room").GetString() == first.GetProperty("roomName").GetString());
+        await app.ControlRoomServiceAsync(new Dictionary<string, string[]>());
+    }
+
     [Fact]
     public async Task Report_files_a_user_report_on_the_partner_and_ends_the_match_without_requeueing()
     {

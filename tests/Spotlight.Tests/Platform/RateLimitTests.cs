@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Spotlight.Tests.Infrastructure;
 
 namespace Spotlight.Tests.Platform;
@@ -179,4 +180,24 @@ public sealed class MultiNodeRateLimitTests(LimitedApp first) : IClassFixture<Li
             await ((IAsyncLifetime)second).DisposeAsync();
         }
     }
+
+    /// <summary>
+    /// Every limited request writes its counter: on PostgreSQL that table is UNLOGGED, so a hit does not wait for a WAL
+    /// flush; what must survive a crash stays in the write-ahead log.
+    /// </summary>
+    [PostgresFact]
+    public async Task Counters_skip_the_write_ahead_log_and_money_messages_idempotency_and_audit_do_not()
+    {
+        var persistence = await first.WithDbAsync(db => db.Database.SqlQueryRaw<PersistenceRow>("""
+            SELECT relname AS "Table", relpersistence::text AS "Persistence" FROM pg_class
+            WHERE relkind = 'r' AND relname IN ('rate_limit_counters', 'ledger_entries', 'ledger_transactions', 'ledger_accounts',
+                'idempotency_records', 'messages', 'audit_entries', 'outbox_messages')
+            """).ToDictionaryAsync(r => r.Table, r => r.Persistence));
+
+        Assert.Equal(8, persistence.Count);
+        Assert.Equal("u", persistence["rate_limit_counters"]);
+        Assert.All(persistence.Where(p => p.Key != "rate_limit_counters"), p => Assert.Equal("p", p.Value));
+    }
+
+    private sealed record PersistenceRow(string Table, string Persistence);
 }

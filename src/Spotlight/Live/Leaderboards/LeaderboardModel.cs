@@ -140,4 +140,10 @@ internal sealed class LeaderboardOptions
 
     /// <summary>Day and week periods are deleted this many days after they end (<c>all</c> and lives' boards are kept).</summary>
     public int KeepDays { get; set; } = 90;
+
+    /// <summary>A caller's rank is counted exactly down to this rank; below it, it comes from a copy of the board (<see cref="LeaderboardRankSnapshots"/>).</summary>
+    public int ExactRanks { get; set; } = 1_000;
+
+    /// <summary>How old a board's copy for deep ranks may be before a read has it made again.</summary>
+    public int RankSnapshotSeconds { get; set; } = 60;
 }

@@ -19,10 +19,16 @@ internal static class LeaderboardsFeature
             throw new InvalidOperationException("Leaderboards:KeepDays must be at least 1.");
         }
 
+        if (options.ExactRanks < 1 || options.RankSnapshotSeconds < 1)
+        {
+            throw new InvalidOperationException("Leaderboards:ExactRanks and Leaderboards:RankSnapshotSeconds must be at least 1.");
+        }
+
         services.AddSingleton(options);
         services.AddEventHandler<GiftSent, GiftScoresLeaderboards>();
         services.AddEventHandler<TransactionReversed, ReversalUnscoresLeaderboards>();
         services.AddScoped<LeaderboardReader>();
+        services.AddSingleton<LeaderboardRankSnapshots>();
         services.AddScoped<ReadLeaderboard>();
         services.AddScoped<ReadLiveLeaderboard>();
         services.AddScoped<RebuildLeaderboards>();

@@ -19,10 +19,11 @@ internal sealed record LeaderboardResponse(IReadOnlyList<LeaderboardItem> Items,
 
 /// <summary>
 /// Reads one period of one board: the top N in one indexed query (score desc, reached at asc, user id), and the caller's
-/// rank in one more (the count of rows ahead of theirs, plus one). Banned users are left out of both (Identity's banned
-/// users, composed into the query), so ranks have no gaps.
+/// score with the rows ahead of it counted in one more, up to <see cref="LeaderboardOptions.ExactRanks"/>. A caller
+/// further down takes their rank from <see cref="LeaderboardRankSnapshots"/> (seconds old) instead of counting every row
+/// ahead. Banned users are left out of both (Identity's banned users, composed into the query), so ranks have no gaps.
 /// </summary>
-internal sealed class LeaderboardReader(SpotlightDb db, IUserDirectory users)
+internal sealed class LeaderboardReader(SpotlightDb db, IUserDirectory users, LeaderboardRankSnapshots snapshots, LeaderboardOptions options)
 {
     public const int DefaultLimit = 50;
     public const int MaxLimit = 100;
@@ -38,24 +39,41 @@ internal sealed class LeaderboardReader(SpotlightDb db, IUserDirectory users)
         var scores = db.Set<LeaderboardScore>().AsNoTracking().Where(s => s.Board == board && s.Period == period && !banned.Contains(s.UserId));
         var top = await scores.OrderByDescending(s => s.Score).ThenBy(s => s.ReachedAt).ThenBy(s => s.UserId)
             .Take(limit ?? DefaultLimit).Select(s => new { s.UserId, s.Score }).ToListAsync(cancellationToken);
-        LeaderboardStanding? me = null;
-        if (callerId is { } caller)
-        {
-            var mine = await scores.Where(m => m.UserId == caller)
-                .Select(m => new
-                {
-                    m.Score,
-                    Ahead = scores.Count(o => o.Score > m.Score || (o.Score == m.Score && o.ReachedAt < m.ReachedAt)
-                        || (o.Score == m.Score && o.ReachedAt == m.ReachedAt && o.UserId < m.UserId)),
-                })
-                .SingleOrDefaultAsync(cancellationToken);
-            me = mine is null ? null : new LeaderboardStanding(mine.Ahead + 1, mine.Score);
-        }
-
+        var me = callerId is { } caller ? await StandingAsync(scores, board, period, caller, cancellationToken) : null;
         var cards = await users.FactsAsync(top.Select(t => t.UserId).ToList(), cancellationToken);
         var items = top.Where(t => cards.ContainsKey(t.UserId))
             .Select((t, i) => new LeaderboardItem(i + 1, Card(cards[t.UserId]), t.Score)).ToList();
         return new LeaderboardResponse(items, me);
+    }
+
+    private async Task<LeaderboardStanding?> StandingAsync(IQueryable<LeaderboardScore> scores, string board, string period, Guid caller, CancellationToken cancellationToken)
+    {
+        var mine = await scores.Where(m => m.UserId == caller).Select(m => new { m.Score, m.ReachedAt }).SingleOrDefaultAsync(cancellationToken);
+        if (mine is null)
+        {
+            return null;
+        }
+
+        // Counted with the caller's score as a value, not correlated to their row: the planner then sees how few rows lie
+        // above a high score (an index range) and stops at ExactRanks for a low one; as one correlated OR it scanned the
+        // whole board for the caller at rank 1. Higher scores, then equal ones reached earlier (or at once, by user id).
+        var (score, reached, exact) = (mine.Score, mine.ReachedAt, options.ExactRanks);
+        var counts = await scores.Where(m => m.UserId == caller).Select(m => new
+        {
+            Higher = scores.Where(o => o.Score > score).Take(exact).Count(),
+            Level = scores.Where(o => o.Score == score && (o.ReachedAt < reached || (o.ReachedAt == reached && o.UserId < caller))).Take(exact).Count(),
+        }).SingleAsync(cancellationToken);
+        var ahead = counts.Higher + counts.Level;
+        if (ahead < exact)
+        {
+            return new LeaderboardStanding(ahead + 1, score);
+        }
+
+        // Deep: the copy's count, never above an exact rank (the copy may predate scores that passed the caller). No copy
+        // yet: counted in full this once.
+        ahead = snapshots.Ahead(board, period, score, reached)
+            ?? await scores.CountAsync(o => o.Score > score || (o.Score == score && o.ReachedAt < reached), cancellationToken);
+        return new LeaderboardStanding(Math.Max(ahead, exact) + 1, score);
     }
 
     private static LeaderboardUser Card(UserFacts facts) => new(facts.Id, facts.Handle, facts.DisplayName, facts.AvatarUrl);

@@ -60,10 +60,11 @@ public sealed class LiveRemoval(LiveRooms rooms, IRealtimeSender sender, LiveKit
 }
 
 /// <summary>
-/// A banned user leaves every live: their own live ends (reason <c>moderator</c>) and each other live that is on asks
-/// LiveKit to disconnect them (one <c>RemoveParticipant</c> per live on: Spotlight does not record who is in which room;
-/// the first LiveKit failure ends the sweep, logged, and <see cref="RemovedViewersStayOut"/> catches a later rejoin).
-/// Their hub connections are closed by Realtime on the ban; they are taken out of every live room all the same.
+/// A banned user leaves every live: their own live ends (reason <c>moderator</c>) and each other live they are recorded
+/// watching (a <see cref="LiveViewer"/> row: LiveKit's webhooks and the watch's <c>ListParticipants</c>, or the hub)
+/// asks LiveKit to disconnect them: one <c>RemoveParticipant</c> per live they are in, not per live on. A join LiveKit has
+/// not reported yet is caught when it is (<see cref="RemovedViewersStayOut"/>); the first LiveKit failure ends the
+/// sweep, logged. Their hub connections are closed by Realtime on the ban; they are taken out of every live room all the same.
 /// </summary>
 internal sealed class BanRemovesFromLives(SpotlightDb db, LiveRemoval removal, LiveRooms rooms, LiveEnding ending, LiveKitRoomService livekit, ILogger<BanRemovesFromLives> logger)
     : IDomainEventHandler<UserBanned>
@@ -88,7 +89,9 @@ internal sealed class BanRemovesFromLives(SpotlightDb db, LiveRemoval removal, L
             }
         }
 
-        foreach (var live in lives.Where(l => l.CreatorId != userId))
+        var identity = userId.ToString();
+        var watched = await db.Set<LiveViewer>().AsNoTracking().Where(v => v.Identity == identity).Select(v => v.LiveId).ToListAsync(cancellationToken);
+        foreach (var live in lives.Where(l => l.CreatorId != userId && watched.Contains(l.Id)))
         {
             if (await removal.FromLiveKitAsync(live, userId, cancellationToken) == "unavailable")
             {

@@ -3,7 +3,11 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Spotlight.Platform.RateLimiting;
 
-/// <summary>A fixed-window counter shared by all nodes (used when <c>RateLimiting:Store</c> is <c>postgres</c>).</summary>
+/// <summary>
+/// A fixed-window counter shared by all nodes (used when <c>RateLimiting:Store</c> is <c>postgres</c>). On PostgreSQL the table
+/// is <c>UNLOGGED</c> (migration <c>RateLimitCountersUnlogged</c>): a hit commits without waiting for a WAL flush, and a
+/// PostgreSQL crash empties it.
+/// </summary>
 public sealed class RateLimitCounter
 {
     public required string Key { get; set; }
