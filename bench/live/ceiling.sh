@@ -2,18 +2,11 @@
 # The ceiling of bench/live's gifts phase on this box: bench/live/BareHub (ASP.NET Core + SignalR, a hub and a POST that
 # sends a same-size `gift` to a group, nothing else) under the same load client, receiver and pinning as run.sh.
 # Usage: bench/live/ceiling.sh        (VIEWERS=2000 RATE=50 DURATION=60 RECEIVER=raw)
-# Pinning: with taskset and at least 2 cores, the server runs on core 0 and the client on core 1 (SERVER_CPUS, CLIENT_CPUS).
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-out="$root/bench/out/live"
-mkdir -p "$out"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+# Pinning: with taskset and at least 2 cores, the server runs on core 0 and the client on core 1 (SERVER_CPUS, CLIENT_CPUS, PIN=0: bench/live/common.sh).
+source "$(dirname "$0")/common.sh"
 echo "== building Release" >&2
 dotnet build bench/live/BareHub -c Release >/tmp/barehub-build.log 2>&1 || { tail -n 30 /tmp/barehub-build.log >&2; exit 1; }
 dotnet build bench/live/LiveBench -c Release -warnaserror >>/tmp/barehub-build.log 2>&1 || { tail -n 30 /tmp/barehub-build.log >&2; exit 1; }
-source bench/live/pinning.sh
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 base="http://127.0.0.1:$port"
 $server_pin dotnet bench/live/BareHub/bin/Release/net10.0/BareHub.dll --urls "$base" >"$out/barehub-$stamp.log" 2>&1 &

@@ -3,7 +3,7 @@
 # full_page_writes on), the load client (bench/live/LiveBench) on the same box: RECEIVER=raw (default; bare WebSockets
 # that scan each record for the gift's id and time, so the client costs little) or RECEIVER=signalr (the official .NET
 # client, a JSON document per message). With taskset and 2+ cores the server is pinned to core 0 and the client to core 1
-# (bench/live/pinning.sh; PIN=0 turns it off). bench/live/ceiling.sh runs the same load against a bare SignalR app.
+# (bench/live/common.sh; PIN=0 turns it off). bench/live/ceiling.sh runs the same load against a bare SignalR app.
 #   gifts:       one live with VIEWERS hub viewers (JoinLive), RATE gifts/s into it for DURATION s; every viewer must
 #                receive every gift: prints p50/p95/p99 from the gift's ledger time (its transaction, just before commit)
 #                to receipt, lost and duplicated deliveries, the load average before and after, the server's CPU.
@@ -12,15 +12,9 @@
 # Usage: bench/live/run.sh                       (VIEWERS=2000 RATE=50 DURATION=60 USERS=1000000 READS=500 PHASES=gifts,leaderboard RECEIVER=raw)
 #        VIEWERS=50 DURATION=5 USERS=10000 READS=50 bench/live/run.sh      a smoke run
 # Results (JSON) and the server's log go to bench/out/live/. Run the full size alone on the box.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-out="$root/bench/out/live"
-mkdir -p "$out"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
+source "$(dirname "$0")/common.sh"
 work=$(mktemp -d /tmp/spotlight-live-bench-XXXXXX)
 chmod 711 "$work" # the throwaway PostgreSQL runs as the postgres user and must reach its directory
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" # a WebSocket per viewer on both sides
 
 echo "== building Release" >&2
 dotnet publish src/Spotlight -c Release -o "$work/app" >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; exit 1; }
@@ -44,7 +38,6 @@ export Jwt__SigningKey=$(openssl rand -base64 32) Secrets__EncryptionKey=$(opens
 export Identity__PasswordHashIterations=1000 Logging__LogLevel__Default=Warning RateLimiting__Enabled=false
 export LiveKit__Url=ws://127.0.0.1:9 LiveKit__ApiKey=APIbench LiveKit__ApiSecret=$(openssl rand -hex 32)
 export Live__WatchIntervalSeconds=3600 Live__UnreachableTimeoutSeconds=86400 Live__AbsentTimeoutSeconds=86400
-source bench/live/pinning.sh
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 base="http://127.0.0.1:$port"
 admin_email="bench-admin@example.com"
