@@ -1,23 +1,20 @@
 #!/usr/bin/env bash
 # Live benchmark (issue 11): one Spotlight node on PostgreSQL with production durability (fsync, synchronous_commit and
-# full_page_writes on), the load client (bench/live/LiveBench, the official .NET SignalR client) on the same box.
+# full_page_writes on), the load client (bench/live/LiveBench) on the same box: RECEIVER=raw (default; bare WebSockets
+# that scan each record for the gift's id and time, so the client costs little) or RECEIVER=signalr (the official .NET
+# client, a JSON document per message). With taskset and 2+ cores the server is pinned to core 0 and the client to core 1
+# (bench/live/common.sh; PIN=0 turns it off). bench/live/ceiling.sh runs the same load against a bare SignalR app.
 #   gifts:       one live with VIEWERS hub viewers (JoinLive), RATE gifts/s into it for DURATION s; every viewer must
 #                receive every gift: prints p50/p95/p99 from the gift's ledger time (its transaction, just before commit)
 #                to receipt, lost and duplicated deliveries, the load average before and after, the server's CPU.
 #   leaderboard: USERS scored users seeded with SQL (0.1 % banned), p50/p95/p99 of the top 50 (signed out) and of the
 #                read with `me` for callers at ranks 1, 100, 10,000, USERS/2 and USERS (READS reads each, one at a time).
-# Usage: bench/live/run.sh                       (VIEWERS=2000 RATE=50 DURATION=60 USERS=1000000 READS=500 PHASES=gifts,leaderboard)
+# Usage: bench/live/run.sh                       (VIEWERS=2000 RATE=50 DURATION=60 USERS=1000000 READS=500 PHASES=gifts,leaderboard RECEIVER=raw)
 #        VIEWERS=50 DURATION=5 USERS=10000 READS=50 bench/live/run.sh      a smoke run
 # Results (JSON) and the server's log go to bench/out/live/. Run the full size alone on the box.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$root"
-out="$root/bench/out/live"
-mkdir -p "$out"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
+source "$(dirname "$0")/common.sh"
 work=$(mktemp -d /tmp/spotlight-live-bench-XXXXXX)
 chmod 711 "$work" # the throwaway PostgreSQL runs as the postgres user and must reach its directory
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" # a WebSocket per viewer on both sides
 
 echo "== building Release" >&2
 dotnet publish src/Spotlight -c Release -o "$work/app" >"$work/build.log" 2>&1 || { tail -n 30 "$work/build.log" >&2; exit 1; }
@@ -46,12 +43,12 @@ base="http://127.0.0.1:$port"
 admin_email="bench-admin@example.com"
 admin_password="Bench-$(openssl rand -hex 12)"
 echo "$admin_password" | (cd "$work/app" && dotnet Spotlight.dll admin create --email "$admin_email" --handle bench_admin --password-stdin >/dev/null)
-(cd "$work/app" && exec dotnet Spotlight.dll --urls "$base" >"$out/server-$stamp.log" 2>&1) &
+(cd "$work/app" && exec $server_pin dotnet Spotlight.dll --urls "$base" >"$out/server-$stamp.log" 2>&1) &
 server_pid=$!
 for _ in $(seq 1 60); do curl -fs "$base/health/ready" >/dev/null 2>&1 && break; sleep 1; done
 curl -fs "$base/health/ready" >/dev/null || { tail -n 30 "$out/server-$stamp.log" >&2; exit 1; }
 
-dotnet bench/live/LiveBench/bin/Release/net10.0/LiveBench.dll --url "$base" --server-pid "$server_pid" --pg "$connection" \
+$client_pin dotnet bench/live/LiveBench/bin/Release/net10.0/LiveBench.dll --receiver "${RECEIVER:-raw}" --url "$base" --server-pid "$server_pid" --pg "$connection" \
   --admin-email "$admin_email" --admin-password "$admin_password" --viewers "${VIEWERS:-2000}" --rate "${RATE:-50}" \
   --duration "${DURATION:-60}" --users "${USERS:-1000000}" --reads "${READS:-500}" --phases "${PHASES:-gifts,leaderboard}" \
   | tee "$out/results-$stamp.json"

@@ -8,6 +8,8 @@ using Npgsql;
 
 // Usage: LiveBench --url URL --admin-email E --admin-password P [--server-pid PID] [--pg CONNECTION]
 //        [--viewers 2000] [--rate 50] [--duration 60] [--users 1000000] [--reads 500] [--phases gifts,leaderboard]
+//        [--receiver raw|signalr] (raw: bare WebSockets scanning each record, see RawViewer; signalr: the official client)
+//        [--target spotlight|bare] (bare: bench/live/BareHub, the ceiling; no admin, no leaderboard)
 // Prints the results as JSON on stdout, progress on stderr.
 var options = Options.Parse(args);
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 128 }) { BaseAddress = new Uri(options.Url), Timeout = TimeSpan.FromSeconds(60) };
@@ -18,7 +20,7 @@ var results = new Dictionary<string, object>
     ["machine"] = $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB visible",
     ["startedAt"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
 };
-var admin = await api.LoginAsync(options.AdminEmail, options.AdminPassword);
+var admin = options.Target == "bare" ? "" : await api.LoginAsync(options.AdminEmail, options.AdminPassword);
 foreach (var (phase, run) in new (string, Func<Task<object>>)[] { ("gifts", GiftsPhase), ("leaderboard", LeaderboardPhase) })
 {
     if (options.Phases.Contains(phase))
@@ -31,48 +33,95 @@ foreach (var (phase, run) in new (string, Func<Task<object>>)[] { ("gifts", Gift
 Console.WriteLine(JsonSerializer.Serialize(results, jsonOptions));
 return 0;
 
-// One live, N viewers on the hub, gifts at a steady rate into it: every viewer must receive every gift.
+// One live, N viewers on the hub, gifts at a steady rate into it: every viewer must receive every gift. With --target bare,
+// the same against bench/live/BareHub (a hub and a POST /gift that sends a same-size `gift` to a group): the box's ceiling.
 async Task<object> GiftsPhase()
 {
+    var bare = options.Target == "bare";
     var senderCount = Math.Max(1, Math.Min(options.Rate, 200));
-    Console.Error.WriteLine($"Registering a creator, {senderCount} senders and {options.Viewers} viewers...");
-    var creator = await api.RegisterAsync("c");
-    await api.SendAsync(HttpMethod.Put, $"/api/v1/admin/users/{creator.Id}/roles", admin, new { roles = new[] { "user", "creator" } });
-    creator = creator with { Token = await api.LoginAsync(creator.Email, creator.Password) }; // a token with the new role
-    var live = await api.SendAsync(HttpMethod.Post, "/api/v1/live", creator.Token, new { title = "bench live", visibility = "public" });
-    var liveId = live.GetProperty("id").GetGuid();
-    var senders = await api.RegisterManyAsync("s", senderCount);
-    await Parallel.ForEachAsync(senders, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, _) =>
-        await api.SendAsync(HttpMethod.Post, $"/api/v1/admin/wallets/{s.Id}/adjustments", admin, new { amount = 100_000_000, reason = "benchmark funding" }, idempotent: true));
-    var viewers = await api.RegisterManyAsync("v", options.Viewers);
+    User creator;
+    List<User> senders, viewers;
+    string liveId;
+    if (bare)
+    {
+        creator = new User(Guid.NewGuid(), "", "", "");
+        senders = [.. Enumerable.Range(0, senderCount).Select(_ => new User(Guid.NewGuid(), "", "", ""))];
+        viewers = [.. Enumerable.Range(0, options.Viewers).Select(_ => new User(Guid.NewGuid(), "", "", ""))];
+        liveId = Guid.NewGuid().ToString();
+    }
+    else
+    {
+        Console.Error.WriteLine($"Registering a creator, {senderCount} senders and {options.Viewers} viewers...");
+        creator = await api.RegisterAsync("c");
+        await api.SendAsync(HttpMethod.Put, $"/api/v1/admin/users/{creator.Id}/roles", admin, new { roles = new[] { "user", "creator" } });
+        creator = creator with { Token = await api.LoginAsync(creator.Email, creator.Password) }; // a token with the new role
+        var live = await api.SendAsync(HttpMethod.Post, "/api/v1/live", creator.Token, new { title = "bench live", visibility = "public" });
+        liveId = live.GetProperty("id").GetGuid().ToString();
+        senders = await api.RegisterManyAsync("s", senderCount);
+        await Parallel.ForEachAsync(senders, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (s, _) =>
+            await api.SendAsync(HttpMethod.Post, $"/api/v1/admin/wallets/{s.Id}/adjustments", admin, new { amount = 100_000_000, reason = "benchmark funding" }, idempotent: true));
+        viewers = await api.RegisterManyAsync("v", options.Viewers);
+    }
 
     var expectedPerViewer = options.Rate * (options.Duration + 2);
     var recorder = new GiftRecorder(options.Viewers, expectedPerViewer);
-    Console.Error.WriteLine($"Connecting {options.Viewers} viewers to the hub and joining live {liveId}...");
-    var hub = new Uri(options.Url + "/hubs/realtime");
+    Console.Error.WriteLine($"Connecting {options.Viewers} {options.Receiver} viewers to the {options.Target} hub and joining live {liveId}...");
+    var hub = new Uri(options.Url + (bare ? "/hubs/bench" : "/hubs/realtime"));
+    var joinMethod = bare ? "Join" : "JoinLive";
     var connections = new HubConnection[viewers.Count];
+    var rawViewers = new RawViewer[viewers.Count];
     var clock = Stopwatch.StartNew();
     await Parallel.ForEachAsync(Enumerable.Range(0, viewers.Count), new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
     {
-        var token = viewers[i].Token;
+        var token = bare ? null : viewers[i].Token;
+        if (options.Receiver == "raw")
+        {
+            var viewer = await RawViewer.ConnectAsync(http, hub, token, i, recorder.Received, ct);
+            await viewer.InvokeAsync(joinMethod, [liveId], ct);
+            viewer.StartReceiving();
+            rawViewers[i] = viewer;
+            return;
+        }
+
         var connection = new HubConnectionBuilder()
             .WithUrl(hub, HttpTransportType.WebSockets, o =>
             {
                 o.SkipNegotiation = true;
-                o.AccessTokenProvider = () => Task.FromResult<string?>(token);
+                o.AccessTokenProvider = () => Task.FromResult(token);
             })
             .Build();
-        connection.On<JsonElement>("gift", gift => recorder.Received(i, gift));
+        connection.On<JsonElement>("gift", gift => recorder.Received(i, gift.GetProperty("transactionId").GetGuid(), gift.GetProperty("sentAt").GetDateTime().ToUniversalTime()));
         await connection.StartAsync(ct);
-        await connection.InvokeAsync("JoinLive", liveId.ToString(), ct);
+        await connection.InvokeAsync(joinMethod, liveId, ct);
         connections[i] = connection;
     });
+    // Raw viewers ping every 10 s, as the official client does: a server that hears nothing for 30 s drops the connection.
+    using var pinging = new CancellationTokenSource();
+    var pinger = options.Receiver == "raw" ? Task.Run(async () =>
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), pinging.Token);
+                foreach (var viewer in rawViewers)
+                {
+                    await viewer.PingAsync(pinging.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }) : Task.CompletedTask;
     var connectSeconds = clock.Elapsed.TotalSeconds;
-    var viewerCount = (await api.GetAsync($"/api/v1/live/{liveId}", null)).GetProperty("viewerCount").GetInt32();
+    var viewerCount = bare ? options.Viewers : (await api.GetAsync($"/api/v1/live/{liveId}", null)).GetProperty("viewerCount").GetInt32();
 
     Console.Error.WriteLine($"Sending {options.Rate} gifts/s into the live for {options.Duration} s...");
     var load = new LoadProbe(options.ServerPid);
+    var self = new LoadProbe(Environment.ProcessId); // the load client's own CPU
     var before = load.Take();
+    var clientBefore = self.Take();
     var acknowledged = new ConcurrentDictionary<Guid, bool>();
     var errors = new ConcurrentDictionary<string, int>();
     var total = options.Rate * options.Duration;
@@ -91,8 +140,10 @@ async Task<object> GiftsPhase()
         {
             try
             {
-                var gift = await api.SendAsync(HttpMethod.Post, "/api/v1/gifts", sender.Token,
-                    new { recipientId = creator.Id, giftId = "rose", quantity = 1, liveSessionId = liveId }, idempotent: true);
+                var gift = bare
+                    ? await api.SendAsync(HttpMethod.Post, $"/gift?group={liveId}&sender={sender.Id}&recipient={creator.Id}", null, null)
+                    : await api.SendAsync(HttpMethod.Post, "/api/v1/gifts", sender.Token,
+                        new { recipientId = creator.Id, giftId = "rose", quantity = 1, liveSessionId = liveId }, idempotent: true);
                 acknowledged[gift.GetProperty("transactionId").GetGuid()] = true;
             }
             catch (Exception e)
@@ -112,11 +163,21 @@ async Task<object> GiftsPhase()
     }
 
     var after = load.Take();
+    var clientAfter = self.Take();
     var report = recorder.Report(acknowledged.Keys);
+    await pinging.CancelAsync();
+    await pinger;
     await Parallel.ForEachAsync(connections.Where(c => c is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (c, _) => await c.DisposeAsync());
-    await api.SendAsync(HttpMethod.Post, $"/api/v1/live/{liveId}/end", creator.Token, null);
+    await Parallel.ForEachAsync(rawViewers.Where(v => v is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (v, _) => await v.CloseAsync());
+    if (!bare)
+    {
+        await api.SendAsync(HttpMethod.Post, $"/api/v1/live/{liveId}/end", creator.Token, null);
+    }
+
     return new
     {
+        target = options.Target,
+        receiver = options.Receiver,
         viewers = options.Viewers,
         viewerCountShown = viewerCount,
         connectSeconds = Math.Round(connectSeconds, 1),
@@ -133,6 +194,7 @@ async Task<object> GiftsPhase()
         commitToReceiptMs = report.Latency,
         loadAverage = new { before = before.LoadAverage, after = after.LoadAverage },
         serverCpuPercentOfOneCore = before.CpuSeconds is { } c0 && after.CpuSeconds is { } c1 ? Math.Round((c1 - c0) / (after.At - before.At).TotalSeconds * 100, 1) : (double?)null,
+        clientCpuPercentOfOneCore = clientBefore.CpuSeconds is { } d0 && clientAfter.CpuSeconds is { } d1 ? Math.Round((d1 - d0) / (clientAfter.At - clientBefore.At).TotalSeconds * 100, 1) : (double?)null,
     };
 }
 
@@ -230,7 +292,8 @@ static async Task ExecAsync(NpgsqlConnection pg, string sql, params (string Name
     await command.ExecuteNonQueryAsync();
 }
 
-internal sealed record Options(string Url, string AdminEmail, string AdminPassword, int ServerPid, string? Pg, int Viewers, int Rate, int Duration, int Users, int Reads, string[] Phases)
+internal sealed record Options(string Url, string AdminEmail, string AdminPassword, int ServerPid, string? Pg, int Viewers, int Rate, int Duration, int Users, int Reads, string[] Phases,
+    string Receiver, string Target)
 {
     public static Options Parse(string[] args)
     {
@@ -241,9 +304,17 @@ internal sealed record Options(string Url, string AdminEmail, string AdminPasswo
         }
 
         int Int(string name, int fallback) => Get(name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
-        return new Options(Get("url") ?? "http://127.0.0.1:5099", Get("admin-email") ?? throw new ArgumentException("--admin-email"),
-            Get("admin-password") ?? throw new ArgumentException("--admin-password"), Int("server-pid", 0), Get("pg"), Int("viewers", 2000), Int("rate", 50),
-            Int("duration", 60), Int("users", 1_000_000), Int("reads", 500), (Get("phases") ?? "gifts,leaderboard").Split(','));
+        var target = Get("target") ?? "spotlight";
+        var receiver = Get("receiver") ?? "raw";
+        if (target is not ("spotlight" or "bare") || receiver is not ("raw" or "signalr"))
+        {
+            throw new ArgumentException("--target spotlight|bare, --receiver raw|signalr");
+        }
+
+        var bare = target == "bare";
+        return new Options(Get("url") ?? "http://127.0.0.1:5099", Get("admin-email") ?? (bare ? "" : throw new ArgumentException("--admin-email")),
+            Get("admin-password") ?? (bare ? "" : throw new ArgumentException("--admin-password")), Int("server-pid", 0), Get("pg"), Int("viewers", 2000), Int("rate", 50),
+            Int("duration", 60), Int("users", 1_000_000), Int("reads", 500), (Get("phases") ?? (bare ? "gifts" : "gifts,leaderboard")).Split(','), receiver, target);
     }
 }
 
@@ -259,10 +330,9 @@ internal sealed class GiftRecorder(int viewers, int expectedPerViewer)
     private int _count;
     private long _duplicated;
 
-    public void Received(int viewer, JsonElement gift)
+    public void Received(int viewer, Guid id, DateTime sentAtUtc)
     {
-        var latency = (DateTime.UtcNow - gift.GetProperty("sentAt").GetDateTime().ToUniversalTime()).TotalMilliseconds;
-        var id = gift.GetProperty("transactionId").GetGuid();
+        var latency = (DateTime.UtcNow - sentAtUtc).TotalMilliseconds;
         var set = _received[viewer];
         bool added;
         lock (set)

@@ -31,8 +31,9 @@ public static class RealtimeModule
     {
         var services = builder.Services;
         services.AddSettings<RealtimeOptions>(RealtimeOptions.Section)
-            .Validate(o => o.InvocationsPerSecond >= 1 && o.HeartbeatSeconds > 0 && o.NodeExpirySeconds >= 2 * o.HeartbeatSeconds,
-                "Realtime: InvocationsPerSecond must be at least 1, and NodeExpirySeconds at least twice HeartbeatSeconds.")
+            .Validate(o => o.InvocationsPerSecond >= 1 && o.HeartbeatSeconds > 0 && o.NodeExpirySeconds >= 2 * o.HeartbeatSeconds
+                && o.LiveCoalesceMilliseconds is >= 0 and <= 1000,
+                "Realtime: InvocationsPerSecond must be at least 1, NodeExpirySeconds at least twice HeartbeatSeconds, LiveCoalesceMilliseconds 0 to 1000.")
             .ServedAsValue();
         var options = builder.Configuration.ReadSettings<RealtimeOptions>(RealtimeOptions.Section); // SignalR's limits below
         services.AddSingleton<RealtimeNode>();
@@ -65,7 +66,9 @@ public static class RealtimeModule
         services.AddSingleton<IRealtimeSender, RealtimeSender>();
         services.AddSingleton<RealtimeLocalSender>();
         services.AddSingleton<IRealtimeLocalSender>(sp => sp.GetRequiredService<RealtimeLocalSender>());
-        services.AddSingleton<ISignalDelivery, EnvelopeDelivery>();
+        services.AddSingleton<ISignalDelivery>(sp => new EnvelopeDelivery(sp.GetRequiredService<RealtimeLocalSender>(), SignalKinds.Event, TimeSpan.Zero));
+        services.AddSingleton<ISignalDelivery>(sp => new EnvelopeDelivery(sp.GetRequiredService<RealtimeLocalSender>(), SignalKinds.Live,
+            TimeSpan.FromMilliseconds(options.LiveCoalesceMilliseconds)));
         services.AddSingleton<ISignalDelivery, PresenceDelivery>();
         services.AddSingleton<ISignalDelivery, SessionStateDelivery>();
         services.AddSingleton<ISignalDelivery, LiveRemovalDelivery>();

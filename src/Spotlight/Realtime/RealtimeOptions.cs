@@ -47,6 +47,13 @@ public sealed class RealtimeOptions
     /// <summary>Minutes <c>realtime_events</c> rows are kept for catching up: the longest listener outage a node recovers from.</summary>
     public int EventRetentionMinutes { get; set; } = 15;
 
+    /// <summary>
+    /// Milliseconds a node gathers live-room events (gifts, counts) before sending them on together: each viewer then gets
+    /// them in one WebSocket frame, and a room of N viewers costs N frames per window instead of N per event. 0 sends each
+    /// at once. It adds up to this much to an event's latency; bench/live measured the saving.
+    /// </summary>
+    public int LiveCoalesceMilliseconds { get; set; } = 25;
+
     /// <summary>Lives one connection may watch at once.</summary>
     public int MaxLivesPerConnection { get; set; } = 5;
 }

@@ -107,10 +107,16 @@ internal sealed class RealtimeLocalSender(IHubContext<RealtimeHub> hub, LocalCon
         Sends.Forget(hub.Clients.Group(LiveRooms.Group(liveSessionId)).SendAsync(eventName, payload), metrics);
 }
 
-/// <summary>Delivers the events of <see cref="IRealtimeSender"/> (their payload in the signal) to this node's connections.</summary>
-internal sealed class EnvelopeDelivery(RealtimeLocalSender sender) : ISignalDelivery
+/// <summary>
+/// Delivers the events of <see cref="IRealtimeSender"/> (their payload in the signal) to this node's connections: one
+/// instance (lane) for user-addressed events, at once, and one for live rooms, which gathers the events of
+/// <see cref="RealtimeOptions.LiveCoalesceMilliseconds"/> (a busy live's gifts) so each viewer gets them in one frame.
+/// </summary>
+internal sealed class EnvelopeDelivery(RealtimeLocalSender sender, string kind, TimeSpan coalesceWindow) : ISignalDelivery
 {
-    public IReadOnlyCollection<string> Kinds { get; } = [SignalKinds.Event, SignalKinds.Live];
+    public IReadOnlyCollection<string> Kinds { get; } = [kind];
+
+    public TimeSpan CoalesceWindow => coalesceWindow;
 
     public void Reset()
     {

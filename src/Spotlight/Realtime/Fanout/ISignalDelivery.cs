@@ -8,6 +8,13 @@ public interface ISignalDelivery
 {
     IReadOnlyCollection<string> Kinds { get; }
 
+    /// <summary>
+    /// How long the lane waits, once a signal arrives, for more to deliver with it (zero: at once). Signals delivered back
+    /// to back reach each connection in one write (SignalR sends what is pending for a connection as one WebSocket frame),
+    /// so a room of thousands costs a frame per connection per window instead of per event.
+    /// </summary>
+    TimeSpan CoalesceWindow => TimeSpan.Zero;
+
     /// <summary>Delivers a batch, in order, reading what it needs with as few queries as it can.</summary>
     Task DeliverAsync(IReadOnlyList<RealtimeSignal> signals, CancellationToken cancellationToken);
 

@@ -8,6 +8,8 @@ namespace Spotlight.Realtime.Fanout;
 /// caught up after a drop sees some twice), and hands them to its delivery in batches. Lanes do not wait for each other,
 /// so a burst of presence changes (each needs a query for its audience) never holds up messages. Sends to clients are
 /// not awaited one by one, so a slow client cannot hold up everyone else; SignalR keeps each connection's writes in order.
+/// A delivery may ask for a short <see cref="ISignalDelivery.CoalesceWindow"/> (live rooms): its lane then gathers what
+/// arrives in that window and delivers it back to back.
 /// </summary>
 public sealed class SignalDispatcher(IEnumerable<ISignalDelivery> deliveries, RealtimeMetrics metrics, ILogger<SignalDispatcher> logger) : BackgroundService
 {
@@ -46,8 +48,14 @@ public sealed class SignalDispatcher(IEnumerable<ISignalDelivery> deliveries, Re
         var batch = new List<RealtimeSignal>(BatchSize);
         try
         {
+            var window = lane.Delivery.CoalesceWindow;
             while (await reader.WaitToReadAsync(stoppingToken))
             {
+                if (window > TimeSpan.Zero)
+                {
+                    await Task.Delay(window, stoppingToken);
+                }
+
                 while (batch.Count < BatchSize && reader.TryRead(out var item))
                 {
                     if (item.Signal is null)
