@@ -23,10 +23,24 @@ internal sealed class LeaderboardRankSnapshots(IServiceScopeFactory scopes, Lead
     /// or as high and reached earlier. Null while there is no copy yet (one is being made: the caller counts exactly this
     /// once). An old copy still answers while its successor is made.
     /// </summary>
-    public int? Ahead(string board, string period, long score, DateTime reachedAt)
+    public int? Ahead(string board, string period, long score, DateTime reachedAt) => Ahead(board, period, score, reachedAt, start: true);
+
+    /// <summary>As <see cref="Ahead(string, string, long, DateTime)"/> for a board that has a copy already; null otherwise, and no copy is started.</summary>
+    public int? AheadIfCopied(string board, string period, long score, DateTime reachedAt) => Ahead(board, period, score, reachedAt, start: false);
+
+    private int? Ahead(string board, string period, long score, DateTime reachedAt, bool start)
     {
         var now = time.GetUtcNow();
-        var slot = slots.GetOrAdd((board, period), _ => new Slot());
+        Slot? slot;
+        if (start)
+        {
+            slot = slots.GetOrAdd((board, period), _ => new Slot());
+        }
+        else if (!slots.TryGetValue((board, period), out slot))
+        {
+            return null;
+        }
+
         slot.LastRead = now;
         var snapshot = slot.Current;
         if (snapshot is null || now - snapshot.TakenAt >= TimeSpan.FromSeconds(options.RankSnapshotSeconds))

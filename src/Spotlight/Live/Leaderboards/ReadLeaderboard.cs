@@ -54,14 +54,22 @@ internal sealed class LeaderboardReader(SpotlightDb db, IUserDirectory users, Le
             return null;
         }
 
+        // A caller the board's copy (if one was made) places well below the exact ranks is answered from it: no count.
+        var (score, reached, exact) = (mine.Score, mine.ReachedAt, options.ExactRanks);
+        if (snapshots.AheadIfCopied(board, period, score, reached) is { } copied && copied >= 2 * exact)
+        {
+            return new LeaderboardStanding(copied + 1, score);
+        }
+
         // Counted with the caller's score as a value, not correlated to their row: the planner then sees how few rows lie
         // above a high score (an index range) and stops at ExactRanks for a low one; as one correlated OR it scanned the
-        // whole board for the caller at rank 1. Higher scores, then equal ones reached earlier (or at once, by user id).
-        var (score, reached, exact) = (mine.Score, mine.ReachedAt, options.ExactRanks);
+        // whole board for the caller at rank 1. Higher scores, then equal ones reached earlier (or at once, by user id),
+        // each in the read index's order so the scan stops where the count does.
         var counts = await scores.Where(m => m.UserId == caller).Select(m => new
         {
-            Higher = scores.Where(o => o.Score > score).Take(exact).Count(),
-            Level = scores.Where(o => o.Score == score && (o.ReachedAt < reached || (o.ReachedAt == reached && o.UserId < caller))).Take(exact).Count(),
+            Higher = scores.Where(o => o.Score > score).OrderByDescending(o => o.Score).Take(exact).Count(),
+            Level = scores.Where(o => o.Score == score && (o.ReachedAt < reached || (o.ReachedAt == reached && o.UserId < caller)))
+                .OrderBy(o => o.ReachedAt).Take(exact).Count(),
         }).SingleAsync(cancellationToken);
         var ahead = counts.Higher + counts.Level;
         if (ahead < exact)
