@@ -48,11 +48,12 @@ public sealed class RealtimeOptions
     public int EventRetentionMinutes { get; set; } = 15;
 
     /// <summary>
-    /// Milliseconds a node gathers live-room events (gifts, counts) before sending them on together: each viewer then gets
-    /// them in one WebSocket frame, and a room of N viewers costs N frames per window instead of N per event. 0 sends each
-    /// at once. It adds up to this much to an event's latency; bench/live measured the saving.
+    /// Milliseconds a node gathers live-room events (gifts, counts) before sending them on together, so a viewer may get
+    /// several in one WebSocket frame. 0 (the default) sends each at once. Off because bench/live measured it worse at
+    /// 2,000 viewers × 50 gifts/s on this box (p99 440 ms at 0, 12.3 s at 25, 8.6 s at 50: docs/live.md#performance),
+    /// though it halved the bare SignalR ceiling's CPU at 300 viewers.
     /// </summary>
-    public int LiveCoalesceMilliseconds { get; set; } = 25;
+    public int LiveCoalesceMilliseconds { get; set; }
 
     /// <summary>Lives one connection may watch at once.</summary>
     public int MaxLivesPerConnection { get; set; } = 5;
