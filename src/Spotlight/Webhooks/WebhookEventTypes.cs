@@ -7,8 +7,8 @@ namespace Spotlight.Webhooks;
 
 /// <summary>
 /// The event types an endpoint may subscribe to (API.md, Webhooks for integrators). Most come from another module's domain
-/// event (<see cref="WebhooksModule"/> maps them, one line each); <c>user.registered</c> and <c>user.deleted</c> are in the
-/// contract but no module raises an event for them yet, so they are accepted and not sent.
+/// event (<see cref="WebhooksModule"/> maps them, one line each); <c>user.registered</c> is in the
+/// contract but no module raises an event for it yet, so it is accepted and not sent.
 /// </summary>
 internal static class WebhookEventTypes
 {

@@ -68,6 +68,25 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
     }
 
     [Fact]
+    public async Task A_deleted_account_is_announced_as_user_deleted_with_its_id_and_nothing_personal()
+    {
+        var admin = await app.CreateAdminAsync();
+        var url = app.Receiver.NewUrl();
+        var (_, secret) = await RegisterAsync(admin, url, "user.deleted");
+        var leaving = await app.CreateUserAsync();
+
+        (await admin.Client.DeleteAsync($"/api/v1/admin/users/{leaving.Id}")).EnsureSuccessStatusCode();
+
+        var received = await ArrivalAsync(url);
+        new StandardWebhook(secret).Verify(received.Body, received.Headers);
+        var body = JsonDocument.Parse(received.Body).RootElement;
+        Assert.Equal("user.deleted", body.GetProperty("type").GetString());
+        Assert.Equal(leaving.Id, body.GetProperty("data").GetProperty("userId").GetGuid());
+        Assert.DoesNotContain(leaving.Email, received.Body, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(leaving.Handle, received.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_receiver_answering_500_then_200_gets_the_event_again_on_the_retry_and_it_succeeds_once()
     {
         var admin = await app.CreateAdminAsync();
