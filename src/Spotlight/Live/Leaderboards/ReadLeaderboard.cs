@@ -39,10 +39,14 @@ internal sealed class LeaderboardReader(SpotlightDb db, IUserDirectory users, Le
         var scores = db.Set<LeaderboardScore>().AsNoTracking().Where(s => s.Board == board && s.Period == period && !banned.Contains(s.UserId));
         var top = await scores.OrderByDescending(s => s.Score).ThenBy(s => s.ReachedAt).ThenBy(s => s.UserId)
             .Take(limit ?? DefaultLimit).Select(s => new { s.UserId, s.Score }).ToListAsync(cancellationToken);
-        var me = callerId is { } caller ? await StandingAsync(scores, board, period, caller, cancellationToken) : null;
         var cards = await users.FactsAsync(top.Select(t => t.UserId).ToList(), cancellationToken);
         var items = top.Where(t => cards.ContainsKey(t.UserId))
             .Select((t, i) => new LeaderboardItem(i + 1, Card(cards[t.UserId]), t.Score)).ToList();
+        // A caller among the top is ranked by the list itself (no more queries), when the list dropped nobody (a score whose
+        // user has no card), so its ranks are the counted ones.
+        var me = callerId is not { } caller ? null
+            : items.Count == top.Count && items.FirstOrDefault(i => i.User.Id == caller) is { } listed ? new LeaderboardStanding(listed.Rank, listed.Score)
+            : await StandingAsync(scores, board, period, caller, cancellationToken);
         return new LeaderboardResponse(items, me);
     }
 
