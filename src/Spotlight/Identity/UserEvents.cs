@@ -5,6 +5,9 @@ namespace Spotlight.Identity;
 /// <summary>An account was banned or suspended (<paramref name="Until"/>: the suspension's end; null for a ban without end), raised with the ban.</summary>
 public sealed record UserBanned(Guid UserId, DateTime? Until) : IDomainEvent;
 
+/// <summary>An account was made (raised in the registration's transaction; nothing personal beyond the public handle).</summary>
+public sealed record UserRegistered(Guid UserId, string Handle, DateTime RegisteredAt) : IDomainEvent;
+
 /// <summary>Something that must react at once when an account changes (the realtime hub closes a banned user's connections).</summary>
 public interface IUserEventsListener
 {

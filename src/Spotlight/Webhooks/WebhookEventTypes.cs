@@ -7,8 +7,7 @@ namespace Spotlight.Webhooks;
 
 /// <summary>
 /// The event types an endpoint may subscribe to (API.md, Webhooks for integrators). Most come from another module's domain
-/// event (<see cref="WebhooksModule"/> maps them, one line each); <c>user.registered</c> is in the
-/// contract but no module raises an event for it yet, so it is accepted and not sent.
+/// event (<see cref="WebhooksModule"/> maps them, one line each); every type of the contract is sent.
 /// </summary>
 internal static class WebhookEventTypes
 {

@@ -39,7 +39,7 @@ public static class WebhooksModule
         services.AddScoped<SendTestWebhook>();
         services.AddJob<WebhookDeliveryJob>(every: TimeSpan.FromSeconds(options.DeliveryIntervalSeconds));
 
-        // What is sent: one line per event of another module (user.registered has no event yet).
+        // What is sent: one line per event of another module.
         services.AddWebhookEvent<GiftSent>("gift.sent");
         services.AddWebhookEvent<SubscriptionStarted>("subscription.created");
         services.AddWebhookEvent<SubscriptionRenewed>("subscription.renewed");
@@ -51,6 +51,7 @@ public static class WebhooksModule
         services.AddWebhookEvent<PkEnded>("pk.ended");
         services.AddWebhookEvent<PostPublished>("post.created");
         services.AddWebhookEvent<ReportFiled>("report.created", e => new { e.ReportId, e.CaseId, e.TargetType, e.TargetId, e.Reason });
+        services.AddWebhookEvent<Identity.UserRegistered>("user.registered");
         services.AddWebhookEvent<Identity.Account.UserDeleted>("user.deleted");
         return builder;
     }

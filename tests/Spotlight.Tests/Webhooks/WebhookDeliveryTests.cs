@@ -87,6 +87,23 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
     }
 
     [Fact]
+    public async Task A_new_account_is_announced_as_user_registered_with_its_id_and_handle_only()
+    {
+        var admin = await app.CreateAdminAsync();
+        var url = app.Receiver.NewUrl();
+        var (_, secret) = await RegisterAsync(admin, url, "user.registered");
+
+        var joined = await app.CreateUserAsync();
+
+        var received = await ArrivalAsync(url, r => r.Body.Contains(joined.Id.ToString(), StringComparison.Ordinal));
+        new StandardWebhook(secret).Verify(received.Body, received.Headers);
+        var body = JsonDocument.Parse(received.Body).RootElement;
+        Assert.Equal("user.registered", body.GetProperty("type").GetString());
+        Assert.Equal(joined.Handle, body.GetProperty("data").GetProperty("handle").GetString());
+        Assert.DoesNotContain(joined.Email, received.Body, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task A_receiver_answering_500_then_200_gets_the_event_again_on_the_retry_and_it_succeeds_once()
     {
         var admin = await app.CreateAdminAsync();
@@ -278,16 +295,18 @@ public sealed class WebhookDeliveryTests(WebhookApp app) : IClassFixture<Webhook
         await (await admin.Client.DeleteAsync($"{Api}/{endpoint}")).ShouldBeAsync(HttpStatusCode.NoContent);
     }
 
-    private async Task<Received> ArrivalAsync(string url)
+    private Task<Received> ArrivalAsync(string url) => ArrivalAsync(url, _ => true);
+
+    private async Task<Received> ArrivalAsync(string url, Func<Received, bool> match)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (app.Receiver.At(url).Count == 0)
+        while (!app.Receiver.At(url).Any(match))
         {
             Assert.True(DateTime.UtcNow < deadline, "Nothing arrived in 20 s.");
             await Task.Delay(200);
         }
 
-        return app.Receiver.At(url)[0];
+        return app.Receiver.At(url).First(match);
     }
 }
 

@@ -4,13 +4,14 @@ using Spotlight.Identity.Email;
 using Spotlight.Identity.Passwords;
 using Spotlight.Identity.Tokens;
 using Spotlight.Platform.Errors;
+using Spotlight.Platform.Events;
 
 namespace Spotlight.Identity.Accounts;
 
 public sealed record RegisterRequest(string? Email, string? Password, string? Handle, string? DisplayName);
 
 /// <summary><c>POST /auth/register</c>: a new account (unverified email, a verification email queued) and its first session.</summary>
-public sealed class Register(SpotlightDb db, PasswordPolicy policy, PasswordCheck passwords, TokenService tokens, AccountEmails emails, TimeProvider time)
+public sealed class Register(SpotlightDb db, PasswordPolicy policy, PasswordCheck passwords, TokenService tokens, AccountEmails emails, DomainEvents events, TimeProvider time)
 {
     public async Task<Outcome<TokenResponse>> HandleAsync(RegisterRequest request, SignInClient client, CancellationToken cancellationToken)
     {
@@ -63,6 +64,7 @@ public sealed class Register(SpotlightDb db, PasswordPolicy policy, PasswordChec
         db.Users.Add(user);
         passwords.Audit.Add(db, "user.registered", "user", user.Id.ToString(), new { handle }, actorId: user.Id);
         emails.QueueVerification(db, user.Id);
+        events.Raise(db, new UserRegistered(user.Id, handle, user.CreatedAt)); // integrators' webhooks: user.registered
         try
         {
             await db.SaveChangesAsync(cancellationToken);
