@@ -89,6 +89,7 @@ public static class PlatformServiceCollectionExtensions
         services.AddSingleton<PrometheusExporter>();
         services.AddSettings<MetricsOptions>(MetricsOptions.Section).ValidateWith(MetricsOptions.Problems);
         services.AddSpotlightHealthChecks();
+        services.AddSpotlightTracing(configuration);
         services.AddOpenApi(OpenApiDocumentation.Configure);
         ApiDocumentationOptions.Register(services);
 

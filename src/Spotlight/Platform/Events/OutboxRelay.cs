@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
@@ -49,6 +50,10 @@ internal sealed class OutboxRelay(
     {
         var now = time.GetUtcNow().UtcDateTime;
         var registration = registry.Find(row.Handler);
+        using var span = SpotlightTracing.Source.StartActivity("outbox " + row.EventType);
+        span?.SetTag("spotlight.outbox.handler", row.Handler);
+        span?.SetTag("spotlight.outbox.event_id", row.EventId);
+        span?.SetTag("spotlight.outbox.attempt", row.Attempts);
         try
         {
             if (registration is null)
@@ -76,6 +81,7 @@ internal sealed class OutboxRelay(
                 .SetProperty(m => m.DeadAt, dead ? now : null)
                 .SetProperty(m => m.LastError, error.Length > 2000 ? error[..2000] : error), CancellationToken.None);
             metrics.EventsDelivered.Add(1, new("event", row.EventType), new("outcome", dead ? "dead" : "retry"));
+            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             logger.LogWarning(exception, "Delivering {EventType} to {Handler} failed on attempt {Attempt}{Dead}", row.EventType, row.Handler, row.Attempts, dead ? "; dead-lettered" : "");
         }
     }

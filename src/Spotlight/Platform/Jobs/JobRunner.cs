@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
@@ -72,6 +73,9 @@ internal sealed class JobRunner(
         }
 
         var now = time.GetUtcNow().UtcDateTime;
+        using var span = SpotlightTracing.Source.StartActivity("job " + run.Type);
+        span?.SetTag("spotlight.job.id", run.Id);
+        span?.SetTag("spotlight.job.attempt", run.Attempt);
         try
         {
             if (!_handlers.TryGetValue(run.Type, out var handler))
@@ -98,6 +102,7 @@ internal sealed class JobRunner(
                 .SetProperty(j => j.LockedUntil, (DateTime?)null)
                 .SetProperty(j => j.LastError, error.Length > 2000 ? error[..2000] : error), CancellationToken.None);
             metrics.JobsCompleted.Add(1, new("type", run.Type), new("outcome", dead ? "dead" : "retry"));
+            span?.SetStatus(ActivityStatusCode.Error, exception.GetType().Name);
             logger.LogWarning(exception, "Job {JobId} ({Type}) failed on attempt {Attempt}{Dead}", run.Id, run.Type, run.Attempt, dead ? "; giving up" : "");
         }
 

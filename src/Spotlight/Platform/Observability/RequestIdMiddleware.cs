@@ -17,6 +17,7 @@ internal sealed partial class RequestIdMiddleware(RequestDelegate next, ILoggerF
     {
         var requestId = IsAcceptable(context.Request.Headers[HeaderName]) ? context.Request.Headers[HeaderName].ToString() : NewId();
         context.TraceIdentifier = requestId;
+        Activity.Current?.SetTag(SpotlightTracing.RequestIdTag, requestId); // the request's span, when tracing is on
         // Set as the response starts, not now: the exception handler clears headers before it writes a 500.
         context.Response.OnStarting(static state =>
         {

@@ -49,6 +49,8 @@ internal sealed class HubInvocationLimits(RealtimeOptions options, RateLimits li
         }
 
         var started = Stopwatch.GetTimestamp();
+        using var span = Platform.Observability.SpotlightTracing.Source.StartActivity("hub " + invocation.HubMethodName, ActivityKind.Server);
+        span?.SetTag(Platform.Observability.SpotlightTracing.RequestIdTag, context.GetHttpContext()?.TraceIdentifier); // the connection's request
         try
         {
             if (ChargedToUserBudget.GetOrAdd(invocation.HubMethod, m => !Attribute.IsDefined(m, typeof(NotChargedToUserBudgetAttribute))))
