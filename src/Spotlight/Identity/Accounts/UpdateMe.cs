@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Spotlight.Data;
 using Spotlight.Platform.Errors;
+using Spotlight.Platform.Security;
 
 namespace Spotlight.Identity.Accounts;
 
@@ -94,24 +94,7 @@ public sealed class UpdateMe(SpotlightDb db)
             return false;
         }
 
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var first = address.GetAddressBytes()[0];
-            return IPAddress.IsLoopback(address) || address.Equals(IPAddress.IPv6None) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal ||
-                   address.IsIPv6UniqueLocal || address.IsIPv6Multicast || (first & 0xFE) == 0xFC;
-        }
-
-        var b = address.GetAddressBytes();
-        return b[0] is 0 or 10 or 127 || b[0] >= 224 ||
-               b[0] == 169 && b[1] == 254 ||                // link-local, cloud metadata
-               b[0] == 172 && b[1] is >= 16 and <= 31 ||
-               b[0] == 192 && b[1] == 168 ||
-               b[0] == 100 && b[1] is >= 64 and <= 127;     // carrier-grade NAT
+        return NonPublicAddresses.Contains(address);
     }
 
     private static string? Blank(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
