@@ -1,7 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Spotlight.Platform.Security;
 
 namespace Spotlight.Content.Media;
@@ -21,7 +18,7 @@ public enum MediaVariant
 public sealed class MediaUrls(PlatformSecrets secrets, TimeProvider time)
 {
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromMinutes(10);
-    private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, secrets.EncryptionKey, 32, info: "spotlight media urls"u8.ToArray());
+    private readonly LinkSigner _signer = new(secrets, "spotlight media urls");
 
     public TimeSpan Lifetime { get; set; } = DefaultLifetime;
 
@@ -39,19 +36,10 @@ public sealed class MediaUrls(PlatformSecrets secrets, TimeProvider time)
     /// <summary>True when <paramref name="signature"/> is this server's for the id, variant and expiry, and the expiry has not passed.</summary>
     public bool IsValid(Guid id, MediaVariant variant, long expires, string? signature)
     {
-        if (string.IsNullOrEmpty(signature) || expires < time.GetUtcNow().ToUnixTimeSeconds())
-        {
-            return false;
-        }
-
-        var expected = Encoding.ASCII.GetBytes(Signature(id, variant, expires));
-        var given = Encoding.ASCII.GetBytes(signature);
-        return CryptographicOperations.FixedTimeEquals(expected, given);
+        return expires >= time.GetUtcNow().ToUnixTimeSeconds() && _signer.IsAuthentic(Message(id, variant, expires), signature);
     }
 
-    private string Signature(Guid id, MediaVariant variant, long expires)
-    {
-        var message = Encoding.ASCII.GetBytes($"{id:N}.{(int)variant}.{expires.ToString(CultureInfo.InvariantCulture)}");
-        return Base64Url.EncodeToString(HMACSHA256.HashData(_key, message));
-    }
+    private string Signature(Guid id, MediaVariant variant, long expires) => _signer.Sign(Message(id, variant, expires));
+
+    private static string Message(Guid id, MediaVariant variant, long expires) => $"{id:N}.{(int)variant}.{expires.ToString(CultureInfo.InvariantCulture)}";
 }

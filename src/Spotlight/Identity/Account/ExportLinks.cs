@@ -1,7 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Spotlight.Platform.Security;
 
 namespace Spotlight.Identity.Account;
@@ -14,7 +11,7 @@ namespace Spotlight.Identity.Account;
 /// </summary>
 internal sealed class ExportLinks(PlatformSecrets secrets)
 {
-    private readonly byte[] _key = HKDF.DeriveKey(HashAlgorithmName.SHA256, secrets.EncryptionKey, 32, info: "spotlight account export links"u8.ToArray());
+    private readonly LinkSigner _signer = new(secrets, "spotlight account export links");
 
     public string UrlFor(Guid exportId, DateTime expiresAt)
     {
@@ -23,16 +20,9 @@ internal sealed class ExportLinks(PlatformSecrets secrets)
     }
 
     /// <summary>Whether the signature is the one this server made for this id and expiry (compared in fixed time).</summary>
-    public bool IsAuthentic(Guid exportId, long expires, string? signature)
-    {
-        if (string.IsNullOrEmpty(signature) || signature.Length > 64)
-        {
-            return false;
-        }
+    public bool IsAuthentic(Guid exportId, long expires, string? signature) => _signer.IsAuthentic(Message(exportId, expires), signature);
 
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(exportId, expires)), Encoding.ASCII.GetBytes(signature));
-    }
+    private string Sign(Guid exportId, long expires) => _signer.Sign(Message(exportId, expires));
 
-    private string Sign(Guid exportId, long expires) =>
-        Base64Url.EncodeToString(HMACSHA256.HashData(_key, Encoding.ASCII.GetBytes($"{exportId:N}.{expires.ToString(CultureInfo.InvariantCulture)}")));
+    private static string Message(Guid exportId, long expires) => $"{exportId:N}.{expires.ToString(CultureInfo.InvariantCulture)}";
 }
